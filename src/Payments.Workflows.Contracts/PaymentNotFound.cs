@@ -1,0 +1,6 @@
+namespace Payments.Workflows.Contracts;
+
+public sealed record PaymentNotFound
+{
+    public required Guid PaymentId { get; init; }
+}

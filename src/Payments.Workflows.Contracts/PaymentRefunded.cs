@@ -1,0 +1,15 @@
+namespace Payments.Workflows.Contracts;
+
+public sealed record PaymentRefunded
+{
+    public required Guid PaymentId { get; init; }
+
+    public required string IdempotencyKey { get; init; }
+
+    public required decimal Amount { get; init; }
+
+    public required string Currency { get; init; }
+
+    /// <summary>Sum of every refund so far, this one included.</summary>
+    public required decimal RefundedAmount { get; init; }
+}
