@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Workflows.Components.Configuration;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Payments.Workflows.Components.Acquirer;
+
+public static class AcquirerResilience
+{
+    public const string PipelineName = "acquirer";
+
+    /// <summary>
+    /// Retry (exponential with jitter) around a circuit breaker around a per-attempt timeout: a slow attempt
+    /// is cut off and retried; a failing acquirer opens the circuit so calls fail fast instead of piling up.
+    /// </summary>
+    public static IServiceCollection AddAcquirerResilience(this IServiceCollection services, AcquirerOptions options)
+    {
+        services.AddResiliencePipeline(PipelineName, builder =>
+        {
+            if (options.RetryAttempts > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<AcquirerTransientException>().Handle<TimeoutRejectedException>(),
+                    MaxRetryAttempts = options.RetryAttempts,
+                    Delay = options.RetryBaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                });
+            }
+
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<AcquirerTransientException>().Handle<TimeoutRejectedException>(),
+                FailureRatio = 0.5,
+                MinimumThroughput = 20,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = TimeSpan.FromSeconds(5),
+            })
+            .AddTimeout(options.AttemptTimeout);
+        });
+        return services;
+    }
+}

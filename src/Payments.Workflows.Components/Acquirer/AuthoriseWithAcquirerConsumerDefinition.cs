@@ -1,0 +1,14 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Components.Configuration;
+
+namespace Payments.Workflows.Components.Acquirer;
+
+public sealed class AuthoriseWithAcquirerConsumerDefinition : ConsumerDefinition<AuthoriseWithAcquirerConsumer>
+{
+    public AuthoriseWithAcquirerConsumerDefinition(IOptions<PaymentsOptions> options)
+    {
+        EndpointName = AcquirerEndpoint.Name;
+        ConcurrentMessageLimit = options.Value.Acquirer.ConcurrentMessageLimit;
+    }
+}

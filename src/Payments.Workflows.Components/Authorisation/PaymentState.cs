@@ -1,0 +1,57 @@
+using MassTransit;
+
+namespace Payments.Workflows.Components.Authorisation;
+
+/// <summary>The saga instance of one payment, keyed by PaymentId.</summary>
+public sealed class PaymentState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+
+    public string CurrentState { get; set; } = null!;
+
+    public string MerchantId { get; set; } = null!;
+
+    public string CustomerId { get; set; } = null!;
+
+    public string Currency { get; set; } = null!;
+
+    public string CardToken { get; set; } = null!;
+
+    /// <summary>What the authorisation asked for; it becomes the authorised amount once approved.</summary>
+    public decimal RequestedAmount { get; set; }
+
+    public decimal AuthorisedAmount { get; set; }
+
+    public decimal CapturedAmount { get; set; }
+
+    public decimal RefundedAmount { get; set; }
+
+    public string AuthoriseIdempotencyKey { get; set; } = null!;
+
+    public string? AcquirerReference { get; set; }
+
+    public string? DeclineCode { get; set; }
+
+    public string? DeclineReason { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public DateTime? AuthorisedAt { get; set; }
+
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>Token of the scheduled hold expiry, so it can be cancelled.</summary>
+    public Guid? HoldExpiryTokenId { get; set; }
+
+    /// <summary>Every command seen, accepted or rejected, in arrival order: the idempotency log.</summary>
+    public List<PaymentOperation> Operations { get; set; } = [];
+
+    public decimal UncapturedAmount => AuthorisedAmount - CapturedAmount;
+
+    public decimal RefundableAmount => CapturedAmount - RefundedAmount;
+
+    public PaymentOperation? FindOperation(string idempotencyKey) =>
+        Operations.Find(o => string.Equals(o.IdempotencyKey, idempotencyKey, StringComparison.Ordinal));
+}

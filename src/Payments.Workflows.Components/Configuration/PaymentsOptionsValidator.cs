@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Payments.Workflows.Components.Configuration;
+
+/// <summary>Fails start-up with a message that names the bad setting, in its environment-variable form.</summary>
+public sealed class PaymentsOptionsValidator(IConfiguration configuration) : IValidateOptions<PaymentsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PaymentsOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.TryParse<TransportKind>(options.Transport, ignoreCase: true, out var transport) || !Enum.IsDefined(transport))
+            failures.Add($"Payments__Transport must be InMemory or RabbitMq; got '{options.Transport}'.");
+        else if (transport == TransportKind.RabbitMq && !IsAmqpUri(configuration.GetConnectionString("RabbitMq")))
+            failures.Add("ConnectionStrings__RabbitMq must be an amqp:// or amqps:// URI when Payments__Transport is RabbitMq; "
+                + $"got '{Redact(configuration.GetConnectionString("RabbitMq"))}'.");
+
+        if (!Enum.TryParse<DatabaseProvider>(options.Database, ignoreCase: true, out var database) || !Enum.IsDefined(database))
+            failures.Add($"Payments__Database must be Sqlite, PostgreSql or SqlServer; got '{options.Database}'.");
+        else if (database != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(configuration.GetConnectionString("Payments")))
+            failures.Add($"ConnectionStrings__Payments is required when Payments__Database is {database}.");
+
+        if (options.HoldDuration <= TimeSpan.Zero)
+            failures.Add($"Payments__HoldDuration must be positive; got '{options.HoldDuration}'.");
+        if (options.Acquirer.TransientFaultRate is < 0 or > 1)
+            failures.Add($"Payments__Acquirer__TransientFaultRate must be between 0 and 1; got {options.Acquirer.TransientFaultRate}.");
+        if (options.Acquirer.Latency < TimeSpan.Zero)
+            failures.Add($"Payments__Acquirer__Latency must not be negative; got '{options.Acquirer.Latency}'.");
+        if (options.Acquirer.AttemptTimeout <= TimeSpan.Zero)
+            failures.Add($"Payments__Acquirer__AttemptTimeout must be positive; got '{options.Acquirer.AttemptTimeout}'.");
+        if (options.Acquirer.RetryAttempts < 0)
+            failures.Add($"Payments__Acquirer__RetryAttempts must not be negative; got {options.Acquirer.RetryAttempts}.");
+        if (options.Acquirer.ConcurrentMessageLimit < 1)
+            failures.Add($"Payments__Acquirer__ConcurrentMessageLimit must be at least 1; got {options.Acquirer.ConcurrentMessageLimit}.");
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsAmqpUri(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps" or "rabbitmq" or "rabbitmqs";
+
+    // A connection URI may carry a password; never echo it.
+    private static string Redact(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? value!.Replace(uri.UserInfo, "***", StringComparison.Ordinal)
+            : value ?? "";
+}

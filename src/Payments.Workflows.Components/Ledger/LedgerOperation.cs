@@ -1,0 +1,10 @@
+namespace Payments.Workflows.Components.Ledger;
+
+public enum LedgerOperation
+{
+    Authorise = 1,
+    Capture = 2,
+    Void = 3,
+    Expire = 4,
+    Refund = 5,
+}

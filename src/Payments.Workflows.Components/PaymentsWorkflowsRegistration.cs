@@ -1,0 +1,98 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Components.Acquirer;
+using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Configuration;
+using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.Status;
+using Payments.Workflows.Messaging.Sagas;
+
+namespace Payments.Workflows.Components;
+
+public static class PaymentsWorkflowsRegistration
+{
+    /// <summary>
+    /// Everything the service runs: options (validated at start-up), database, ledger, acquirer, and the bus
+    /// with the payment saga and its consumers on the configured transport.
+    /// </summary>
+    public static IServiceCollection AddPaymentsWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = AddPaymentsCore(services, configuration);
+        services.AddMassTransit(x =>
+        {
+            ConfigurePaymentsBus(x);
+            switch (options.TransportKind)
+            {
+                case TransportKind.RabbitMq:
+                    var uri = new Uri(configuration.GetConnectionString("RabbitMq")!);
+                    x.UsingRabbitMq((context, cfg) =>
+                    {
+                        cfg.Host(uri);
+                        cfg.UseDelayedMessageScheduler();
+                        cfg.ConfigureEndpoints(context);
+                    });
+                    break;
+                default:
+                    x.UsingInMemory((context, cfg) =>
+                    {
+                        cfg.UseDelayedMessageScheduler();
+                        cfg.ConfigureEndpoints(context);
+                    });
+                    break;
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Options, database, ledger and acquirer without the bus: for hosts (and the test harness) that configure
+    /// the bus themselves through <see cref="ConfigurePaymentsBus"/>.
+    /// </summary>
+    public static PaymentsOptions AddPaymentsCore(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaymentsOptions>().Bind(configuration.GetSection(PaymentsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
+
+        // Read once here to choose the provider and transport; a bad value fails with the validator's message.
+        var options = configuration.GetSection(PaymentsOptions.SectionName).Get<PaymentsOptions>() ?? new PaymentsOptions();
+        var validation = new PaymentsOptionsValidator(configuration).Validate(null, options);
+        if (validation.Failed)
+            throw new OptionsValidationException(nameof(PaymentsOptions), typeof(PaymentsOptions), validation.Failures);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPaymentsDatabase(options.DatabaseProvider, configuration.GetConnectionString("Payments"));
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddScoped<LedgerWriter>();
+        services.AddScoped<LedgerQueries>();
+        services.TryAddSingleton<IAcquirer, SimulatedAcquirer>();
+        services.AddAcquirerResilience(options.Acquirer);
+        return options;
+    }
+
+    /// <summary>The saga, consumers and endpoint policies, whatever the transport.</summary>
+    public static void ConfigurePaymentsBus(IBusRegistrationConfigurator x)
+    {
+        x.SetKebabCaseEndpointNameFormatter();
+        x.SetSagaRepositoryProvider(new EfCoreSagaRepositoryRegistrationProvider<PaymentsDbContext>());
+        x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();
+        x.AddConsumer<AuthoriseWithAcquirerConsumer, AuthoriseWithAcquirerConsumerDefinition>();
+        x.AddConsumer<GetPaymentStatusConsumer>();
+        x.AddDelayedMessageScheduler();
+        x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+        {
+            // Outside everything else on the endpoint: a conflicting first insert, a deadlock or a serialisation
+            // failure is retried on a fresh scope and DbContext.
+            endpoint.UseMessageRetry(r =>
+            {
+                r.Handle<DbUpdateException>();
+                r.Handle<InvalidOperationException>(e => e.InnerException is not null);
+                r.Intervals(10, 50, 100, 250, 500, 1000);
+            });
+        });
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Ledger;
+
+namespace Payments.Workflows.Components.Persistence;
+
+/// <summary>
+/// Saga state, ledger, API idempotency records and the messaging inbox/outbox in one database, so one
+/// transaction covers them. Each provider has a subclass that owns its migrations.
+/// </summary>
+public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public const string Schema = "payments";
+    public const string MigrationsHistoryTable = "__EFMigrationsHistory";
+
+    public DbSet<PaymentState> Payments => Set<PaymentState>();
+
+    public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PaymentsDbContext).Assembly);
+    }
+}
