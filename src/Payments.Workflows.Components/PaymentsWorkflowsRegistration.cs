@@ -26,6 +26,7 @@ public static class PaymentsWorkflowsRegistration
         services.AddMassTransit(x =>
         {
             ConfigurePaymentsBus(x);
+            x.AddDelayedMessageScheduler();
             switch (options.TransportKind)
             {
                 case TransportKind.RabbitMq:
@@ -82,7 +83,6 @@ public static class PaymentsWorkflowsRegistration
         x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();
         x.AddConsumer<AuthoriseWithAcquirerConsumer, AuthoriseWithAcquirerConsumerDefinition>();
         x.AddConsumer<GetPaymentStatusConsumer>();
-        x.AddDelayedMessageScheduler();
         x.AddConfigureEndpointsCallback((_, _, endpoint) =>
         {
             // Outside everything else on the endpoint: a conflicting first insert, a deadlock or a serialisation

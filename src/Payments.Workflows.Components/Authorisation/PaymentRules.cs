@@ -50,7 +50,7 @@ public static class PaymentRules
 
     public static Rejection? CheckRefund(PaymentState payment, string state, decimal amount)
     {
-        if (state is not (nameof(PaymentStateMachine.Captured) or nameof(PaymentStateMachine.PartiallyRefunded)
+        if (state is not (nameof(PaymentStateMachine.PartiallyCaptured) or nameof(PaymentStateMachine.Captured) or nameof(PaymentStateMachine.PartiallyRefunded)
             or nameof(PaymentStateMachine.Voided) or nameof(PaymentStateMachine.Expired)))
         {
             return WrongState(PaymentCommands.Refund, state);

@@ -145,6 +145,9 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
                         reject => reject.ThenAsync(c => Reject(c, PaymentCommands.Refund, c.Message.Amount,
                             PaymentRules.CheckRefund(c.Saga, c.Saga.CurrentState, c.Message.Amount)!, clock)),
                         accept => accept
+                            .If(c => c.Saga.CurrentState == PartiallyCaptured.Name, end => end
+                                .Then(c => ReleaseRemainder(c, c.Message.IdempotencyKey))
+                                .Unschedule(HoldExpiry))
                             .Then(c => Refund(c, clock))
                             .PublishAsync(c => c.Init<PaymentRefunded>(new PaymentRefunded
                             {
@@ -261,6 +264,18 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
             context.GetServiceOrCreateInstance<LedgerWriter>().Post(payment.CorrelationId, operation, idempotencyKey,
                 LedgerPostings.Release(Customer(payment), Merchant(payment), released, payment.Currency));
         }
+    }
+
+    /// <summary>
+    /// A refund after a partial capture ends the capture phase, as a final partial capture does at the card
+    /// schemes: what was never captured is released, and the hold stops running.
+    /// </summary>
+    private static void ReleaseRemainder(BehaviorContext<PaymentState> context, string refundKey)
+    {
+        var payment = context.Saga;
+        var remainder = payment.UncapturedAmount;
+        context.GetServiceOrCreateInstance<LedgerWriter>().Post(payment.CorrelationId, LedgerOperation.Release, refundKey,
+            LedgerPostings.Release(Customer(payment), Merchant(payment), remainder, payment.Currency));
     }
 
     private static void Record(PaymentState payment, string key, string command, decimal? amount, decimal? result, TimeProvider clock)

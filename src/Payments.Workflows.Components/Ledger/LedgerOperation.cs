@@ -7,4 +7,7 @@ public enum LedgerOperation
     Void = 3,
     Expire = 4,
     Refund = 5,
+
+    /// <summary>The uncaptured remainder released because a refund ended the capture phase.</summary>
+    Release = 6,
 }
