@@ -1,0 +1,41 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Workflows.Contracts;
+using Payments.Workflows.Tests.Support;
+
+namespace Payments.Workflows.Tests.Status;
+
+public sealed class GetPaymentStatusTests : IAsyncLifetime
+{
+    private PaymentsHarness _payments = null!;
+
+    public async ValueTask InitializeAsync() => _payments = await PaymentsHarness.Start();
+
+    public ValueTask DisposeAsync() => _payments.DisposeAsync();
+
+    [Fact]
+    public async Task Status_request_answers_with_the_payment_state_and_amounts()
+    {
+        var command = Commands.Authorise(amount: 42.50m);
+        await _payments.Send(command);
+        await _payments.WaitForState(command.PaymentId, "Authorised");
+        var client = _payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
+
+        var response = await client.GetResponse<PaymentStatus, PaymentNotFound>(new GetPaymentStatus { PaymentId = command.PaymentId });
+
+        Assert.True(response.Is(out Response<PaymentStatus>? status));
+        Assert.Equal(("Authorised", 42.50m, "EUR"), (status!.Message.State, status.Message.AuthorisedAmount, status.Message.Currency));
+    }
+
+    [Fact]
+    public async Task Status_request_for_an_unknown_payment_answers_PaymentNotFound()
+    {
+        var client = _payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
+        var unknown = Guid.NewGuid();
+
+        var response = await client.GetResponse<PaymentStatus, PaymentNotFound>(new GetPaymentStatus { PaymentId = unknown });
+
+        Assert.True(response.Is(out Response<PaymentNotFound>? notFound));
+        Assert.Equal(unknown, notFound!.Message.PaymentId);
+    }
+}
