@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Starts PostgreSQL 15 (Debian cluster 15/main) on 127.0.0.1:5432 and ensures the payments role and database
+# (infra/postgres/init.sql). Idempotent; quick when the server is already up.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Fast path, no root needed: the server answers and the payments role logs in with what the tests need.
+payments_ready() {
+  [[ "$(PGPASSWORD=payments PGCONNECT_TIMEOUT=3 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U payments -d payments -tAc \
+    'SELECT rolsuper AND rolcreatedb FROM pg_roles WHERE rolname = current_user' 2>/dev/null)" == t ]]
+}
+if command -v psql >/dev/null && payments_ready; then
+  log "PostgreSQL already running on 127.0.0.1:$PG_PORT with role and database payments"
+  exit 0
+fi
+
+command -v pg_ctlcluster >/dev/null && [[ -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ]] ||
+  bash "$INFRA_DIR/scripts/install-services.sh"
+require_root
+
+cluster_field() { pg_lsclusters --no-header | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" -v f="$1" '$1 == v && $2 == c { print $f }'; }
+
+if [[ -z "$(cluster_field 1)" ]]; then
+  log "creating cluster $PG_VERSION/$PG_CLUSTER"
+  pg_createcluster "$PG_VERSION" "$PG_CLUSTER" --port "$PG_PORT" >/dev/null
+fi
+port="$(cluster_field 3)"
+[[ "$port" == "$PG_PORT" ]] ||
+  die "cluster $PG_VERSION/$PG_CLUSTER is configured for port $port, not $PG_PORT (see /etc/postgresql/$PG_VERSION/$PG_CLUSTER/postgresql.conf)"
+
+if [[ "$(cluster_field 4)" == online ]]; then
+  log "PostgreSQL $PG_VERSION/$PG_CLUSTER already running on port $PG_PORT"
+else
+  log "starting PostgreSQL $PG_VERSION/$PG_CLUSTER on 127.0.0.1:$PG_PORT"
+  # Settings passed at start, so nothing under /etc is edited: loopback only, and room for the
+  # connection pools of many per-test databases.
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start -- \
+    -o "-c listen_addresses=127.0.0.1 -c max_connections=300" </dev/null >/dev/null ||
+    die "PostgreSQL did not start; see /var/log/postgresql/postgresql-$PG_VERSION-$PG_CLUSTER.log"
+fi
+
+wait_until 60 "PostgreSQL to accept connections on 127.0.0.1:$PG_PORT" \
+  pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 1
+
+# Peer authentication over the local socket as the postgres superuser; the script arrives on stdin
+# because the postgres user may not be able to read this checkout.
+(cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres <"$INFRA_DIR/postgres/init.sql" >/dev/null)
+
+# Prove the connection string the tests get really works (TCP, password authentication).
+payments_ready ||
+  die "cannot log in as payments on 127.0.0.1:$PG_PORT (check pg_hba.conf allows password logins from 127.0.0.1)"
+log "PostgreSQL ready: Host=127.0.0.1;Port=$PG_PORT;Username=payments;Database=payments"

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Starts RabbitMQ (Debian's 3.10) bound to 127.0.0.1 (AMQP 5672, management 15672, prometheus 15692) with
+# infra/rabbitmq's plugins, settings and definitions, and ensures the payments user (administrator, all
+# permissions on vhosts / and payments). Idempotent; quick when the broker is already up.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+USER_NAME=payments
+USER_PASSWORD=payments
+VHOSTS=(/ payments)
+MANAGEMENT_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT"
+
+api() { curl -fsS --max-time 5 -u "$USER_NAME:$USER_PASSWORD" "$MANAGEMENT_URL/api/$1"; }
+
+# Everything the tests rely on, checked through the management API (no Erlang CLI start-up: fast).
+ready() {
+  api whoami | grep -q '"administrator"' || return 1
+  api aliveness-test/%2F | grep -q '"ok"' || return 1
+  local vhost
+  for vhost in "${VHOSTS[@]}"; do
+    api "permissions/$(vhost_path "$vhost")/$USER_NAME" | grep -q '"configure":"\.\*"' || return 1
+  done
+}
+vhost_path() { [[ "$1" == / ]] && printf '%%2F' || printf '%s' "$1"; }
+
+node_running() { rabbitmqctl -q ping >/dev/null 2>&1; }
+management_listening() { curl -s -o /dev/null --max-time 2 "$MANAGEMENT_URL/api/overview"; }
+
+prepare_runtime_config() {
+  install -d -o rabbitmq -g rabbitmq -m 755 "$RABBITMQ_RUNTIME_DIR"
+  install -o rabbitmq -g rabbitmq -m 644 "$INFRA_DIR/rabbitmq/enabled_plugins" "$RABBITMQ_RUNTIME_DIR/enabled_plugins"
+  install -o rabbitmq -g rabbitmq -m 600 "$INFRA_DIR/rabbitmq/definitions.json" "$RABBITMQ_RUNTIME_DIR/definitions.json"
+  {
+    sed "s|^load_definitions = .*|load_definitions = $RABBITMQ_RUNTIME_DIR/definitions.json|" "$INFRA_DIR/rabbitmq/rabbitmq.conf"
+    printf '\n# Added by infra/scripts/start-rabbitmq.sh: loopback only.\n'
+    printf 'listeners.tcp.local = 127.0.0.1:%s\n' "$RABBITMQ_AMQP_PORT"
+    printf 'management.tcp.ip = 127.0.0.1\n'
+    printf 'prometheus.tcp.ip = 127.0.0.1\n'
+  } >"$RABBITMQ_RUNTIME_DIR/rabbitmq.conf"
+  chown rabbitmq:rabbitmq "$RABBITMQ_RUNTIME_DIR/rabbitmq.conf"
+}
+
+start_node() {
+  prepare_runtime_config
+  log "starting RabbitMQ on 127.0.0.1:$RABBITMQ_AMQP_PORT (management :$RABBITMQ_MANAGEMENT_PORT, prometheus :$RABBITMQ_PROMETHEUS_PORT)"
+  # The wrapper runs the node as the rabbitmq user and keeps these variables.
+  RABBITMQ_CONFIG_FILE="$RABBITMQ_RUNTIME_DIR/rabbitmq.conf" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RABBITMQ_RUNTIME_DIR/enabled_plugins" \
+    rabbitmq-server -detached </dev/null >>"$RABBITMQ_RUNTIME_DIR/startup.log" 2>&1
+  local deadline=$((SECONDS + 120))
+  # await_startup fails at once while the node is not yet reachable, so retry it until the deadline.
+  until rabbitmqctl -q await_startup --timeout 30 >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      tail -n 30 "/var/log/rabbitmq/rabbit@$(hostname -s).log" >&2 || true
+      die "RabbitMQ did not start within 120s; see /var/log/rabbitmq/ and $RABBITMQ_RUNTIME_DIR/startup.log"
+    fi
+    sleep 0.5
+  done
+}
+
+ensure_user() {
+  if ! rabbitmqctl -q list_users | awk '{ print $1 }' | grep -qx "$USER_NAME"; then
+    rabbitmqctl -q add_user "$USER_NAME" "$USER_PASSWORD" >/dev/null
+  fi
+  rabbitmqctl -q change_password "$USER_NAME" "$USER_PASSWORD" >/dev/null
+  rabbitmqctl -q set_user_tags "$USER_NAME" administrator >/dev/null
+  local vhost
+  for vhost in "${VHOSTS[@]}"; do
+    rabbitmqctl -q list_vhosts | grep -qx -- "$vhost" || rabbitmqctl -q add_vhost "$vhost" >/dev/null
+    rabbitmqctl -q set_permissions -p "$vhost" "$USER_NAME" '.*' '.*' '.*' >/dev/null
+  done
+}
+
+# Fast path, no root needed.
+if command -v curl >/dev/null && ready 2>/dev/null; then
+  log "RabbitMQ already running with user $USER_NAME"
+  exit 0
+fi
+
+command -v rabbitmq-server >/dev/null && command -v curl >/dev/null ||
+  bash "$INFRA_DIR/scripts/install-services.sh"
+require_root
+
+if ! node_running; then
+  start_node
+elif ! management_listening; then
+  # Running, but not with this repository's configuration (e.g. started by the package): restart it with ours.
+  log "RabbitMQ is running without the management plugin on :$RABBITMQ_MANAGEMENT_PORT; restarting it with infra/rabbitmq settings"
+  rabbitmqctl -q shutdown >/dev/null
+  start_node
+fi
+
+# The definitions create the user at boot; this covers a node whose data predates them or was edited since.
+ready 2>/dev/null || ensure_user
+wait_until 60 "the management API to answer for user $USER_NAME" ready ||
+  die "RabbitMQ is up but the management API at $MANAGEMENT_URL does not answer for $USER_NAME"
+log "RabbitMQ ready: amqp://$USER_NAME@127.0.0.1:$RABBITMQ_AMQP_PORT/ (vhosts: ${VHOSTS[*]}), management $MANAGEMENT_URL"

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Payments.Workflows.IntegrationTests.Fixtures;
+
+/// <summary>
+/// The few calls of RabbitMQ's management HTTP API that tests need: set up and tear down virtual hosts,
+/// see what the service declared, read queue depths, and cut clients off (fault injection).
+/// </summary>
+public sealed class RabbitMqManagementClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    /// <param name="baseAddress">The management listener, e.g. http://127.0.0.1:15672/ (any user info is ignored).</param>
+    public RabbitMqManagementClient(Uri baseAddress, string user, string password)
+    {
+        User = user;
+        _http = new HttpClient
+        {
+            BaseAddress = new UriBuilder(baseAddress) { UserName = string.Empty, Password = string.Empty, Path = "/api/" }.Uri,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+    }
+
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>The management user, who also gets full permissions on the virtual hosts created here.</summary>
+    public string User { get; }
+
+    public async Task CreateVirtualHostAsync(string virtualHost, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PutAsJsonAsync($"vhosts/{Escape(virtualHost)}", new { }, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    public async Task SetPermissionsAsync(string virtualHost, string user, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PutAsJsonAsync(
+            $"permissions/{Escape(virtualHost)}/{Escape(user)}",
+            new { configure = ".*", write = ".*", read = ".*" },
+            cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    public async Task<bool> VirtualHostExistsAsync(string virtualHost, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"vhosts/{Escape(virtualHost)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Deletes a virtual host and everything in it; a missing one is not an error.</summary>
+    public async Task DeleteVirtualHostAsync(string virtualHost, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync($"vhosts/{Escape(virtualHost)}", cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            await EnsureSuccessAsync(response, cancellationToken);
+        }
+    }
+
+    public Task<IReadOnlyList<RabbitMqQueue>> GetQueuesAsync(string virtualHost, CancellationToken cancellationToken = default) =>
+        GetListAsync<RabbitMqQueue>($"queues/{Escape(virtualHost)}", cancellationToken);
+
+    public Task<IReadOnlyList<RabbitMqExchange>> GetExchangesAsync(string virtualHost, CancellationToken cancellationToken = default) =>
+        GetListAsync<RabbitMqExchange>($"exchanges/{Escape(virtualHost)}", cancellationToken);
+
+    public Task<IReadOnlyList<RabbitMqBinding>> GetBindingsAsync(string virtualHost, CancellationToken cancellationToken = default) =>
+        GetListAsync<RabbitMqBinding>($"bindings/{Escape(virtualHost)}", cancellationToken);
+
+    /// <summary>The queue, or null when it does not exist.</summary>
+    public async Task<RabbitMqQueue?> GetQueueAsync(string virtualHost, string queue, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"queues/{Escape(virtualHost)}/{Escape(queue)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<RabbitMqQueue>(cancellationToken);
+    }
+
+    /// <summary>
+    /// Ready plus unacknowledged messages as the management statistics last sampled them; null before the first
+    /// sample. The figure lags the queue by a few seconds (a quorum queue reports every 5 s), so wait for a count
+    /// rather than read it once; for an exact count at this instant use AMQP (<c>QueueDeclarePassiveAsync</c>).
+    /// </summary>
+    public async Task<long?> GetQueueMessageCountAsync(string virtualHost, string queue, CancellationToken cancellationToken = default)
+    {
+        var found = await GetQueueAsync(virtualHost, queue, cancellationToken)
+            ?? throw new InvalidOperationException($"Queue '{queue}' does not exist in virtual host '{virtualHost}'.");
+        return found.Messages;
+    }
+
+    /// <summary>
+    /// Force-closes every client connection to the virtual host and returns how many were closed. The
+    /// management database learns of a new connection within a statistics interval, so a connection opened
+    /// a moment ago may not be seen yet.
+    /// </summary>
+    public async Task<int> CloseConnectionsAsync(string virtualHost, string reason = "closed by test", CancellationToken cancellationToken = default)
+    {
+        var connections = await GetListAsync<RabbitMqConnection>("connections", cancellationToken);
+        var closed = 0;
+        foreach (var connection in connections.Where(c => c.VirtualHost == virtualHost))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, $"connections/{Escape(connection.Name)}");
+            request.Headers.Add("X-Reason", reason);
+            using var response = await _http.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            await EnsureSuccessAsync(response, cancellationToken);
+            closed++;
+        }
+
+        return closed;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<IReadOnlyList<T>> GetListAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<List<T>>(cancellationToken) ?? [];
+    }
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new HttpRequestException(
+                $"RabbitMQ management API {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} " +
+                $"answered {(int)response.StatusCode} {response.ReasonPhrase}: {body}",
+                inner: null,
+                response.StatusCode);
+        }
+    }
+}
