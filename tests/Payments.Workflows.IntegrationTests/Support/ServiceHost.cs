@@ -1,0 +1,86 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Payments.Workflows.Components;
+using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.IntegrationTests.Fixtures;
+
+namespace Payments.Workflows.IntegrationTests.Support;
+
+/// <summary>
+/// The service's components as production runs them (AddPaymentsWorkflows, migrations at start-up) on a real
+/// broker and database; several may share one broker and database, as instances of the service do.
+/// </summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    private ServiceHost(IHost host) => Host = host;
+
+    public IHost Host { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    public static async Task<ServiceHost> Start(Uri rabbitMq, string postgres, IDictionary<string, string?>? settings = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        var values = new Dictionary<string, string?>
+        {
+            ["Payments:Transport"] = "RabbitMq",
+            ["ConnectionStrings:RabbitMq"] = rabbitMq.ToString(),
+            ["Payments:Database"] = "PostgreSql",
+            ["ConnectionStrings:Payments"] = postgres,
+            ["Payments:Acquirer:Latency"] = "00:00:00",
+            ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            values[key] = value;
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Services.AddPaymentsWorkflows(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new ServiceHost(host);
+    }
+
+    public async Task Send<T>(T message, Guid? messageId = null)
+        where T : class
+    {
+        var endpoint = await Services.GetRequiredService<IBus>().GetSendEndpoint(PaymentStateDefinition.Address);
+        await endpoint.Send(message, c => c.MessageId = messageId ?? NewId.NextGuid(), TestContext.Current.CancellationToken);
+    }
+
+    public async Task<PaymentState?> Payment(Guid paymentId, CancellationToken cancellationToken = default)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PaymentsDbContext>().Payments.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.CorrelationId == paymentId, cancellationToken);
+    }
+
+    public async Task<PaymentState> WaitForState(Guid paymentId, string state, TimeSpan? timeout = null)
+    {
+        await Eventually.MatchesAsync(async ct => (await Payment(paymentId, ct))?.CurrentState ?? "(no payment)", s => s == state,
+            timeout ?? TimeSpan.FromSeconds(30), $"payment {paymentId} to reach {state}", TestContext.Current.CancellationToken);
+        return (await Payment(paymentId))!;
+    }
+
+    public async Task<IReadOnlyList<LedgerTransaction>> Ledger(Guid paymentId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<LedgerQueries>().ForPayment(paymentId, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<List<LedgerEntry>> AllEntries()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PaymentsDbContext>().LedgerEntries.AsNoTracking()
+            .ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync(CancellationToken.None);
+        Host.Dispose();
+    }
+}
