@@ -24,11 +24,18 @@ internal static class JsonBody
                 return whenEmpty() ?? Missing<T>(errors);
             return await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken).ConfigureAwait(false) ?? Missing<T>(errors);
         }
+        catch (JsonException e) when (e.InnerException is JsonException)
+        {
+            // The reader's own error: the text is not JSON at all (truncated, a stray character).
+            errors.Add(BodyField, $"The request body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
+            return null;
+        }
         catch (JsonException e)
         {
+            // Valid JSON, wrong shape: a value of the wrong type, or not an object.
             var field = FieldOf(e.Path);
             errors.Add(field, field == BodyField
-                ? $"The request body is not a valid JSON object (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})."
+                ? "The request body must be a JSON object."
                 : $"The value of {field} is not valid: expected {Expected(field)}.");
             return null;
         }
