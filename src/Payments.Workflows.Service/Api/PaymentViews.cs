@@ -4,13 +4,6 @@ using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Service.Api;
 
-internal sealed record AuthorisePaymentRequest(
-    Guid? PaymentId, string? MerchantId, string? CustomerId, decimal? Amount, string? Currency, string? CardToken);
-
-internal sealed record AmountRequest(decimal? Amount);
-
-internal sealed record VoidRequest;
-
 /// <summary>
 /// One payment with its outcomes and ledger postings. Merchant, customer and currency are null only while
 /// the state is <see cref="PaymentViews.AcceptedState"/>: the API accepted the authorisation, the saga has not
