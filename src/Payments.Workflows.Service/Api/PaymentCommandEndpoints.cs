@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Service.Api;
+
+/// <summary>
+/// POST /payments/{id}/captures, /void and /refunds. The API refuses what it can see is wrong (bad input, an
+/// unknown payment, an amount its currency cannot carry); the saga rejects the rest (wrong state, more than
+/// authorised or captured) and the rejection shows in the payment's <c>rejections</c>.
+/// </summary>
+internal static class PaymentCommandEndpoints
+{
+    public static IEndpointRouteBuilder MapPaymentCommandEndpoints(this IEndpointRouteBuilder app)
+    {
+        var payment = app.MapGroup("/payments/{id}").WithTags("Payments");
+        payment.MapPost("/captures", Capture)
+            .WithName("CapturePayment")
+            .WithSummary("Capture all or part of what is authorised.")
+            .Accepts<AmountRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        payment.MapPost("/void", Void)
+            .WithName("VoidPayment")
+            .WithSummary("Release the uncaptured remainder of the authorisation.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        payment.MapPost("/refunds", Refund)
+            .WithName("RefundPayment")
+            .WithSummary("Give back all or part of what was captured.")
+            .Accepts<AmountRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Capture(
+        string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken) =>
+        await SubmitAmount(id, request, idempotencyKey, IdempotencyScopes.Capture, submitter, db,
+            (paymentId, key, amount) => new CapturePayment { PaymentId = paymentId, IdempotencyKey = key, Amount = amount }, cancellationToken);
+
+    private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Refund(
+        string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken) =>
+        await SubmitAmount(id, request, idempotencyKey, IdempotencyScopes.Refund, submitter, db,
+            (paymentId, key, amount) => new RefundPayment { PaymentId = paymentId, IdempotencyKey = key, Amount = amount }, cancellationToken);
+
+    private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Void(
+        string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var paymentId))
+            return ApiProblems.PaymentNotFound(id);
+
+        var errors = new RequestErrors();
+        errors.CheckIdempotencyKey(idempotencyKey);
+        // No body, or any JSON object: a void carries nothing but its key.
+        await JsonBody.Read<VoidRequest>(request, errors, () => new VoidRequest(), cancellationToken);
+        if (errors.Any)
+            return errors.ToProblem();
+
+        var key = idempotencyKey!;
+        var scope = IdempotencyScopes.For(IdempotencyScopes.Void, paymentId);
+        var hash = RequestHashes.Of(IdempotencyScopes.Void, paymentId.ToString("D"));
+        var command = new VoidPayment { PaymentId = paymentId, IdempotencyKey = key };
+        if (await submitter.Find(scope, key, cancellationToken) is { } first)
+            return await submitter.Repeat(first, hash, command, cancellationToken);
+        if (await FindPayment(db, paymentId, cancellationToken) is null)
+            return ApiProblems.PaymentNotFound(id);
+        return await submitter.Submit(scope, key, hash, paymentId, command, cancellationToken);
+    }
+
+    private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> SubmitAmount<TCommand>(
+        string id, HttpRequest request, string? idempotencyKey, string command, PaymentCommandSubmitter submitter, PaymentsDbContext db,
+        Func<Guid, string, decimal, TCommand> create, CancellationToken cancellationToken)
+        where TCommand : class
+    {
+        if (!Guid.TryParse(id, out var paymentId))
+            return ApiProblems.PaymentNotFound(id);
+
+        var errors = new RequestErrors();
+        errors.CheckIdempotencyKey(idempotencyKey);
+        var body = await JsonBody.Read<AmountRequest>(request, errors, () => null, cancellationToken);
+        if (body is not null)
+            errors.CheckAmount(body.Amount, currency: null);
+        if (errors.Any || body is null)
+            return errors.ToProblem();
+
+        var key = idempotencyKey!;
+        var amount = body.Amount!.Value;
+        var scope = IdempotencyScopes.For(command, paymentId);
+        var hash = RequestHashes.Of(command, paymentId.ToString("D"), RequestHashes.Amount(amount));
+        var message = create(paymentId, key, amount);
+        if (await submitter.Find(scope, key, cancellationToken) is { } first)
+            return await submitter.Repeat(first, hash, message, cancellationToken);
+
+        var payment = await FindPayment(db, paymentId, cancellationToken);
+        if (payment is null)
+            return ApiProblems.PaymentNotFound(id);
+        // Decimal places depend on the currency, known once the saga has recorded the payment.
+        errors.CheckAmount(amount, payment.Currency);
+        if (errors.Any)
+            return errors.ToProblem();
+        return await submitter.Submit(scope, key, hash, paymentId, message, cancellationToken);
+    }
+
+    /// <summary>The payment as the saga knows it, or as accepted by the API (currency not known yet).</summary>
+    private static async Task<KnownPayment?> FindPayment(PaymentsDbContext db, Guid paymentId, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking()
+            .Where(p => p.CorrelationId == paymentId)
+            .Select(p => new KnownPayment(p.Currency))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (payment is not null)
+            return payment;
+        return await PaymentEndpoints.FindAcceptedAuthorisation(db, paymentId, cancellationToken) is not null
+            ? new KnownPayment(null)
+            : null;
+    }
+
+    private sealed record KnownPayment(string? Currency);
+}

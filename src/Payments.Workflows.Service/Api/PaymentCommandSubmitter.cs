@@ -1,0 +1,90 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Persistence;
+
+namespace Payments.Workflows.Service.Api;
+
+/// <summary>
+/// Sends a payment command under an Idempotency-Key. The key's record and the send are committed by one
+/// <c>SaveChangesAsync</c>: with the bus outbox on, the scoped send is an outbox row in that same transaction,
+/// so a request is either accepted and sent, or neither.
+/// </summary>
+internal sealed class PaymentCommandSubmitter(
+    PaymentsDbContext db,
+    ISendEndpointProvider sendEndpoints,
+    TimeProvider clock,
+    ILogger<PaymentCommandSubmitter> logger)
+{
+    public async Task<IdempotentRequest?> Find(string scope, string idempotencyKey, CancellationToken cancellationToken) =>
+        await db.IdempotentRequests.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.Scope == scope && r.IdempotencyKey == idempotencyKey, cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>
+    /// A key seen before. The same request is accepted again and its command resent: the saga answers a repeat
+    /// from its own idempotency log, and a command that came too early (before the acquirer answered) gets
+    /// another chance. A different request under the key is a conflict.
+    /// </summary>
+    public async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Repeat<TCommand>(
+        IdempotentRequest first, string requestHash, TCommand command, CancellationToken cancellationToken)
+        where TCommand : class
+    {
+        if (!string.Equals(first.RequestHash, requestHash, StringComparison.Ordinal))
+            return ApiProblems.IdempotencyKeyReused(first);
+
+        await Send(command, cancellationToken).ConfigureAwait(false);
+        // Nothing of ours changed; with the bus outbox this commits the resent command's row.
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return Accepted(first.PaymentId);
+    }
+
+    /// <summary>A new key: record it and send the command, in one SaveChanges.</summary>
+    public async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Submit<TCommand>(
+        string scope, string idempotencyKey, string requestHash, Guid paymentId, TCommand command, CancellationToken cancellationToken)
+        where TCommand : class
+    {
+        db.IdempotentRequests.Add(new IdempotentRequest
+        {
+            Scope = scope,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = requestHash,
+            PaymentId = paymentId,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        await Send(command, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent request with the same key committed first (the primary key refused ours). Whatever
+            // the provider's error code, the winner's row tells us the answer.
+            db.ChangeTracker.Clear();
+            var winner = await Find(scope, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            if (winner is null)
+                throw;
+            logger.LogInformation("Concurrent request under one idempotency key in {Scope} for payment {PaymentId}", scope, winner.PaymentId);
+            return string.Equals(winner.RequestHash, requestHash, StringComparison.Ordinal)
+                ? Accepted(winner.PaymentId)
+                : ApiProblems.IdempotencyKeyReused(winner);
+        }
+
+        return Accepted(paymentId);
+    }
+
+    private async Task Send<TCommand>(TCommand command, CancellationToken cancellationToken)
+        where TCommand : class
+    {
+        var endpoint = await sendEndpoints.GetSendEndpoint(PaymentStateDefinition.Address).ConfigureAwait(false);
+        await endpoint.Send(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Accepted<PaymentAccepted> Accepted(Guid paymentId) =>
+        TypedResults.Accepted(PaymentEndpoints.Location(paymentId), new PaymentAccepted(paymentId));
+}
+
+/// <summary>The answer to an accepted command: where to follow the payment.</summary>
+internal sealed record PaymentAccepted(Guid PaymentId);

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Components.Money;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Service.Api;
+
+/// <summary>POST /payments (authorise), GET /payments/{id}, GET /payments.</summary>
+internal static class PaymentEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaximumPageSize = 500;
+
+    // Column sizes of the saga row (PaymentStateConfiguration): longer values are refused here, not by the database.
+    private const int MaximumIdLength = 64;
+    private const int MaximumCardTokenLength = 128;
+
+    private static readonly string[] States =
+    [
+        nameof(PaymentStateMachine.Authorising), nameof(PaymentStateMachine.Authorised), nameof(PaymentStateMachine.Declined),
+        nameof(PaymentStateMachine.PartiallyCaptured), nameof(PaymentStateMachine.Captured), nameof(PaymentStateMachine.PartiallyRefunded),
+        nameof(PaymentStateMachine.Refunded), nameof(PaymentStateMachine.Voided), nameof(PaymentStateMachine.Expired),
+    ];
+
+    public static string Location(Guid paymentId) => $"/payments/{paymentId:D}";
+
+    public static IEndpointRouteBuilder MapPaymentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var payments = app.MapGroup("/payments").WithTags("Payments");
+        payments.MapPost("/", Authorise)
+            .WithName("AuthorisePayment")
+            .WithSummary("Authorise a card payment; the outcome is followed at the Location.")
+            .Accepts<AuthorisePaymentRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        payments.MapGet("/{id}", Get)
+            .WithName("GetPayment")
+            .WithSummary("A payment's state, amounts, rejected commands and ledger postings.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        payments.MapGet("/", List)
+            .WithName("ListPayments")
+            .WithSummary("Payments, newest first, optionally by state and merchant.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Authorise(
+        HttpRequest request,
+        [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        PaymentCommandSubmitter submitter,
+        PaymentsDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors();
+        errors.CheckIdempotencyKey(idempotencyKey);
+        var body = await JsonBody.Read<AuthorisePaymentRequest>(request, errors, () => null, cancellationToken);
+        if (body is not null)
+        {
+            if (body.PaymentId == Guid.Empty)
+                errors.Add("paymentId", "paymentId, when given, must not be the empty GUID.");
+            errors.CheckText("merchantId", body.MerchantId, MaximumIdLength);
+            errors.CheckText("customerId", body.CustomerId, MaximumIdLength);
+            errors.CheckText("cardToken", body.CardToken, MaximumCardTokenLength);
+            if (string.IsNullOrWhiteSpace(body.Currency))
+                errors.Add("currency", "currency is required.");
+            else if (!Currencies.IsKnown(body.Currency))
+                errors.Add("currency", $"'{body.Currency}' is not an ISO-4217 currency code (upper case, e.g. EUR).");
+            errors.CheckAmount(body.Amount, body.Currency);
+        }
+
+        if (errors.Any || body is null)
+            return errors.ToProblem();
+
+        var key = idempotencyKey!;
+        var paymentId = body.PaymentId ?? RequestHashes.PaymentIdFor(key);
+        // A generated id is left out: it is ours, not part of what the client asked.
+        var hash = RequestHashes.Of(IdempotencyScopes.Authorise, body.PaymentId?.ToString("D"), body.MerchantId, body.CustomerId,
+            RequestHashes.Amount(body.Amount!.Value), body.Currency, body.CardToken);
+        var command = new AuthorisePayment
+        {
+            PaymentId = paymentId,
+            IdempotencyKey = key,
+            MerchantId = body.MerchantId!,
+            CustomerId = body.CustomerId!,
+            Amount = body.Amount.Value,
+            Currency = body.Currency!,
+            CardToken = body.CardToken!,
+        };
+
+        if (await submitter.Find(IdempotencyScopes.Authorise, key, cancellationToken) is { } first)
+            return await submitter.Repeat(first, hash, command, cancellationToken);
+
+        // A client-chosen id must be new: the saga would refuse it anyway, but only after we answered 202.
+        if (body.PaymentId is not null
+            && await db.Payments.AsNoTracking().AnyAsync(p => p.CorrelationId == paymentId, cancellationToken))
+        {
+            return ApiProblems.PaymentIdTaken(paymentId);
+        }
+
+        return await submitter.Submit(IdempotencyScopes.Authorise, key, hash, paymentId, command, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PaymentDetails>, ProblemHttpResult>> Get(
+        string id, PaymentsDbContext db, LedgerQueries ledger, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var paymentId))
+            return ApiProblems.PaymentNotFound(id);
+
+        var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == paymentId, cancellationToken);
+        if (payment is not null)
+            return TypedResults.Ok(PaymentViews.Details(payment, await ledger.ForPayment(paymentId, cancellationToken)));
+
+        // Accepted by the API, not yet seen by the saga: the Location of a 202 answers from the first moment.
+        return await FindAcceptedAuthorisation(db, paymentId, cancellationToken) is { } accepted
+            ? TypedResults.Ok(PaymentViews.Accepted(accepted))
+            : ApiProblems.PaymentNotFound(id);
+    }
+
+    private static async Task<Results<Ok<PaymentPage>, ProblemHttpResult>> List(
+        string? state, string? merchantId, string? page, string? pageSize, PaymentsDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors();
+        var stateName = state is null ? null : Array.Find(States, s => s.Equals(state, StringComparison.OrdinalIgnoreCase));
+        if (state is not null && stateName is null)
+            errors.Add("state", $"'{state}' is not a payment state; use one of {string.Join(", ", States)}.");
+        var pageNumber = ParsePositive(errors, "page", page, 1, int.MaxValue);
+        var size = ParsePositive(errors, "pageSize", pageSize, DefaultPageSize, MaximumPageSize);
+        if (errors.Any)
+            return errors.ToProblem();
+
+        var query = db.Payments.AsNoTracking();
+        if (stateName is not null)
+            query = query.Where(p => p.CurrentState == stateName);
+        if (!string.IsNullOrEmpty(merchantId))
+            query = query.Where(p => p.MerchantId == merchantId);
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderByDescending(p => p.CreatedAt).ThenBy(p => p.CorrelationId)
+            .Skip((int)Math.Min((long)(pageNumber - 1) * size, int.MaxValue)).Take(size)
+            .Select(p => new PaymentSummary(p.CorrelationId, p.MerchantId, p.CustomerId, p.CurrentState, p.Currency, p.RequestedAmount,
+                p.AuthorisedAmount, p.CapturedAmount, p.RefundedAmount, p.CreatedAt, p.UpdatedAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PaymentPage(
+            items.Select(i => i with { CreatedAt = PaymentViews.Utc(i.CreatedAt), UpdatedAt = PaymentViews.Utc(i.UpdatedAt) }).ToList(),
+            total, pageNumber, size));
+    }
+
+    /// <summary>The accepted authorisation that named this payment, if the saga has not recorded it yet.</summary>
+    public static Task<IdempotentRequest?> FindAcceptedAuthorisation(PaymentsDbContext db, Guid paymentId, CancellationToken cancellationToken) =>
+        db.IdempotentRequests.AsNoTracking()
+            .Where(r => r.Scope == IdempotencyScopes.Authorise && r.PaymentId == paymentId)
+            .OrderBy(r => r.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private static int ParsePositive(RequestErrors errors, string field, string? value, int fallback, int maximum)
+    {
+        if (value is null)
+            return fallback;
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > maximum)
+        {
+            errors.Add(field, maximum == int.MaxValue
+                ? $"{field} must be a whole number of at least 1; got '{value}'."
+                : $"{field} must be a whole number from 1 to {maximum}; got '{value}'.");
+            return fallback;
+        }
+
+        return number;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Payments.Workflows.Service.Api;
+
+/// <summary>
+/// SHA-256 of a request's canonical form: the parsed values in a fixed order, not the raw bytes, so white space,
+/// property order and 100 versus 100.00 do not make the same request look different.
+/// </summary>
+internal static class RequestHashes
+{
+    public static string Of(string command, params string?[] values)
+    {
+        var canonical = JsonSerializer.SerializeToUtf8Bytes<string?[]>([command, .. values]);
+        return Convert.ToHexStringLower(SHA256.HashData(canonical));
+    }
+
+    /// <summary>An amount without trailing zeros: 100.00 and 100 are one amount.</summary>
+    public static string Amount(decimal amount) => amount.ToString("0.############################", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The payment id the service gives an authorisation that did not bring one: derived from its key, so two
+    /// racing requests with one key name the same payment and the saga sees one payment, never two.
+    /// </summary>
+    public static Guid PaymentIdFor(string authoriseKey)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{IdempotencyScopes.Authorise}\n{authoriseKey}"), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // RFC 9562 version 8: custom
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+}

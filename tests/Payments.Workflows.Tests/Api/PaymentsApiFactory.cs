@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Tests.Api;
+
+/// <summary>
+/// The real service host (bus, saga, simulated acquirer, SQLite) in memory, on a database file of its own. The
+/// host applies the SQLite migrations at start-up, as it does in production.
+/// </summary>
+public sealed class PaymentsApiFactory(IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "payments-api-tests", Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_folder);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Payments:Transport"] = "InMemory",
+            ["Payments:Database"] = "Sqlite",
+            ["Payments:ApplyMigrations"] = "true",
+            ["ConnectionStrings:Payments"] = $"Data Source={Path.Combine(_folder, "payments.db")}",
+            ["Payments:Acquirer:Latency"] = "00:00:00",
+            ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            settings[key] = value;
+
+        // Host settings, not app configuration callbacks: Program reads the configuration while it registers services.
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open only leaves litter in the temp folder.
+        }
+    }
+}
+
+/// <summary>One host and database per test class; every test uses merchants and customers of its own.</summary>
+public sealed class PaymentsApiFixture : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<object> _events = new();
+    private HostReceiveEndpointHandle? _observer;
+
+    public PaymentsApiFactory Factory { get; } = new();
+
+    public PaymentsApiClient Api { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Api = new PaymentsApiClient(Factory.CreateClient());
+
+        // Watches what the saga publishes, so a test can wait for a repeated command's answer.
+        var bus = Factory.Services.GetRequiredService<IBus>();
+        _observer = bus.ConnectReceiveEndpoint($"api-tests-{Guid.NewGuid():N}", e =>
+        {
+            e.Handler<PaymentAuthorised>(c => Record(c.Message));
+            e.Handler<PaymentCaptured>(c => Record(c.Message));
+            e.Handler<PaymentVoided>(c => Record(c.Message));
+            e.Handler<PaymentRefunded>(c => Record(c.Message));
+            e.Handler<PaymentCommandRejected>(c => Record(c.Message));
+        });
+        await _observer.Ready;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_observer is not null)
+            await _observer.StopAsync();
+        await Factory.DisposeAsync();
+    }
+
+    public IEnumerable<T> Published<T>() => _events.OfType<T>();
+
+    public async Task<T> WithDb<T>(Func<PaymentsDbContext, Task<T>> query)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<PaymentsDbContext>());
+    }
+
+    public Task<int> IdempotentRequestCount(string key) =>
+        WithDb(db => db.IdempotentRequests.CountAsync(r => r.IdempotencyKey == key));
+
+    private Task Record(object message)
+    {
+        _events.Enqueue(message);
+        return Task.CompletedTask;
+    }
+}
