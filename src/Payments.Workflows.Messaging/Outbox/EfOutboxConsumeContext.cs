@@ -115,21 +115,23 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
         _inbox.Delivered = DateTime.UtcNow;
 
-        // The sent rows go by key rather than through the change tracker: the delivery service may have sent and
-        // deleted some of them meanwhile, and a tracked delete of a missing row would fail the message.
         var ownTransaction = _sent.Count > 0 && _db.Database.CurrentTransaction is null
             ? await _db.Database.BeginTransactionAsync(CancellationToken).ConfigureAwait(false)
             : null;
         await using (ownTransaction)
         {
+            // The inbox row first, then its outbox rows: a redelivered copy takes the same locks in the same order
+            // (its upsert locks the inbox row before it touches the rows), so the two cannot deadlock.
+            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+
+            // The sent rows go by key rather than through the change tracker: the delivery service or a redelivered
+            // copy may have sent and deleted some of them meanwhile, and a tracked delete of a missing row would fail.
             if (_sent.Count > 0)
             {
                 var sent = _sent.ToArray();
                 await _db.Set<OutboxMessage>().Where(x => sent.Contains(x.SequenceNumber))
                     .ExecuteDeleteAsync(CancellationToken).ConfigureAwait(false);
             }
-
-            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
 
             if (ownTransaction is not null)
                 await ownTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);

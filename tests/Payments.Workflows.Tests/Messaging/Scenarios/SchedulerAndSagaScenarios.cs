@@ -120,8 +120,3 @@ public abstract class SchedulerAndSagaScenarios
         Assert.Empty(host.Harness.Consumed.Select<TimerStarted>(TestContext.Current.CancellationToken));
     }
 }
-
-public sealed class SqliteSchedulerAndSagaTests : SchedulerAndSagaScenarios
-{
-    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
-}

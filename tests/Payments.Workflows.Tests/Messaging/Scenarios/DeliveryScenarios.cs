@@ -174,8 +174,3 @@ public abstract class DeliveryScenarios
         Assert.Empty(second.Harness.Published.Select<Fault<DoWork>>(TestContext.Current.CancellationToken));
     }
 }
-
-public sealed class SqliteDeliveryTests : DeliveryScenarios
-{
-    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
-}

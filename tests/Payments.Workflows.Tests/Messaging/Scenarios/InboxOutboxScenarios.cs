@@ -170,8 +170,3 @@ public abstract class InboxOutboxScenarios
         return await query(db);
     }
 }
-
-public sealed class SqliteInboxOutboxTests : InboxOutboxScenarios
-{
-    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
-}
