@@ -17,4 +17,32 @@ public interface ISqlDialect
     /// the positional parameters {0}, {1}, … and holds an update lock on them until the transaction ends.
     /// </summary>
     string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns);
+
+    /// <summary>
+    /// Inserts the inbox row for ({0} message id, {1} consumer id) with {2} received time, receive count 1 and
+    /// {3} lock id, or, when it exists, increments its receive count and writes the lock id. Either way the
+    /// statement writes, so it holds the row's write lock until the transaction ends, and it returns the row.
+    /// One round trip replaces MassTransit's insert-commit-then-lock passes.
+    /// </summary>
+    string UpsertInbox(TableName table, InboxColumns columns);
+
+    /// <summary>
+    /// Reads up to {1} outbox rows that are due at {0} and not quarantined, in sequence order, locked for this
+    /// transaction; rows another transaction holds are skipped, not waited for.
+    /// </summary>
+    string ClaimDueOutboxMessages(TableName table, OutboxColumns columns);
 }
+
+/// <summary>Mapped column names of the inbox table.</summary>
+public sealed record InboxColumns(
+    string MessageId,
+    string ConsumerId,
+    string Received,
+    string ReceiveCount,
+    string LockId);
+
+/// <summary>Mapped column names of the outbox table that the claim statement filters and orders on.</summary>
+public sealed record OutboxColumns(
+    string SequenceNumber,
+    string DueAt,
+    string QuarantinedAt);

@@ -10,4 +10,16 @@ public sealed class PostgreSqlDialect : ISqlDialect
 
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {SqlText.KeyPredicate(this, keyColumns)} FOR UPDATE";
+
+    // ON CONFLICT DO UPDATE takes the row lock a concurrent copy then waits on; at READ COMMITTED the waiter
+    // re-reads the committed row, so it sees the winner's Consumed mark instead of failing.
+    public string UpsertInbox(TableName table, InboxColumns c) =>
+        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) " +
+        "VALUES ({0}, {1}, {2}, 1, {3}) " +
+        $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = EXCLUDED.{Quote(c.LockId)} " +
+        "RETURNING *";
+
+    public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
+        $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} " +
+        $"ORDER BY {Quote(c.SequenceNumber)} LIMIT {{1}} FOR UPDATE SKIP LOCKED";
 }

@@ -14,4 +14,18 @@ public sealed class SqlServerDialect : ISqlDialect
 
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {SqlText.Qualified(this, table)} WITH (UPDLOCK, ROWLOCK) WHERE {SqlText.KeyPredicate(this, keyColumns)}";
+
+    // MERGE with HOLDLOCK closes the gap between "not found" and "insert": a concurrent copy waits on the key
+    // instead of failing on the primary key. OUTPUT returns the row as it now is.
+    public string UpsertInbox(TableName table, InboxColumns c) =>
+        $"MERGE {SqlText.Qualified(this, table)} WITH (HOLDLOCK) AS t " +
+        $"USING (SELECT {{0}} AS m, {{1}} AS c) AS s ON t.{Quote(c.MessageId)} = s.m AND t.{Quote(c.ConsumerId)} = s.c " +
+        $"WHEN MATCHED THEN UPDATE SET t.{Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, t.{Quote(c.LockId)} = {{3}} " +
+        $"WHEN NOT MATCHED THEN INSERT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) VALUES (s.m, s.c, {{2}}, 1, {{3}}) " +
+        "OUTPUT inserted.*;";
+
+    // READPAST skips rows another instance has claimed; UPDLOCK keeps ours until commit.
+    public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
+        $"SELECT TOP ({{1}}) * FROM {SqlText.Qualified(this, table)} WITH (UPDLOCK, READPAST, ROWLOCK) " +
+        $"WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} ORDER BY {Quote(c.SequenceNumber)}";
 }

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+
+namespace Payments.Workflows.Messaging.Configuration;
+
+/// <summary>Settings of the EF inbox, outbox, delivery service, scheduler and cleanup. Validated at start-up.</summary>
+public sealed class InboxOutboxOptions
+{
+    /// <summary>How long an inbox mark is kept; a copy arriving later than this is processed again.</summary>
+    public TimeSpan DuplicateDetectionWindow { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The longest time after the first delivery that a copy of a message may still arrive: the sum of delayed
+    /// redelivery intervals, broker requeues and the time an operator may take to replay from an error queue.
+    /// <see cref="DuplicateDetectionWindow"/> must exceed it.
+    /// </summary>
+    public TimeSpan RedeliveryHorizon { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Timeout of each broker send made by a consumer right after its commit.</summary>
+    public TimeSpan ConsumerSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the delivery service leaves a consumer's rows to the consumer, which sends them right after its
+    /// commit. Only rows the consumer could not send (a crash, a broker outage) are older than this.
+    /// </summary>
+    public TimeSpan ConsumerHandOffDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool DeliveryServiceEnabled { get; set; } = true;
+
+    /// <summary>How often the delivery service looks for due rows when nothing wakes it (also the scheduler's precision).</summary>
+    public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Rows claimed per delivery transaction.</summary>
+    public int DeliveryBatchSize { get; set; } = 100;
+
+    /// <summary>Timeout of each broker send made by the delivery service.</summary>
+    public TimeSpan DeliverySendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Failed attempts after which a row is quarantined (kept, skipped, reported).</summary>
+    public int MaxDeliveryAttempts { get; set; } = 10;
+
+    /// <summary>First wait after a failed attempt of one row; doubles per attempt up to <see cref="DeliveryRetryMaxDelay"/>.</summary>
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan DeliveryRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest wait of the delivery and cleanup loops while the database or the bus is unhealthy.</summary>
+    public TimeSpan UnhealthyMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool CleanupEnabled { get; set; } = true;
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Rows deleted per cleanup statement; small batches keep locks and log growth short.</summary>
+    public int CleanupBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Age after which an inbox mark whose outgoing messages were never all delivered, or an outbox row that is
+    /// still unsent, is reported as stuck.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+internal sealed class InboxOutboxOptionsValidator : IValidateOptions<InboxOutboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InboxOutboxOptions options)
+    {
+        var failures = new List<string>();
+
+        void Positive(TimeSpan value, string property)
+        {
+            if (value <= TimeSpan.Zero)
+                failures.Add($"{nameof(InboxOutboxOptions)}.{property} must be positive (was {value}).");
+        }
+
+        void AtLeastOne(int value, string property)
+        {
+            if (value < 1)
+                failures.Add($"{nameof(InboxOutboxOptions)}.{property} must be at least 1 (was {value}).");
+        }
+
+        Positive(options.DuplicateDetectionWindow, nameof(options.DuplicateDetectionWindow));
+        Positive(options.ConsumerSendTimeout, nameof(options.ConsumerSendTimeout));
+        Positive(options.DeliveryPollInterval, nameof(options.DeliveryPollInterval));
+        Positive(options.DeliverySendTimeout, nameof(options.DeliverySendTimeout));
+        Positive(options.DeliveryRetryDelay, nameof(options.DeliveryRetryDelay));
+        Positive(options.DeliveryRetryMaxDelay, nameof(options.DeliveryRetryMaxDelay));
+        Positive(options.UnhealthyMaxDelay, nameof(options.UnhealthyMaxDelay));
+        Positive(options.CleanupInterval, nameof(options.CleanupInterval));
+        Positive(options.StuckAfter, nameof(options.StuckAfter));
+        AtLeastOne(options.DeliveryBatchSize, nameof(options.DeliveryBatchSize));
+        AtLeastOne(options.MaxDeliveryAttempts, nameof(options.MaxDeliveryAttempts));
+        AtLeastOne(options.CleanupBatchSize, nameof(options.CleanupBatchSize));
+
+        if (options.ConsumerHandOffDelay < TimeSpan.Zero)
+            failures.Add($"{nameof(InboxOutboxOptions)}.{nameof(options.ConsumerHandOffDelay)} must not be negative (was {options.ConsumerHandOffDelay}).");
+
+        if (options.RedeliveryHorizon < TimeSpan.Zero)
+            failures.Add($"{nameof(InboxOutboxOptions)}.{nameof(options.RedeliveryHorizon)} must not be negative (was {options.RedeliveryHorizon}).");
+
+        if (options.DuplicateDetectionWindow <= options.RedeliveryHorizon)
+        {
+            failures.Add(
+                $"{nameof(InboxOutboxOptions)}.{nameof(options.DuplicateDetectionWindow)} ({options.DuplicateDetectionWindow}) must exceed " +
+                $"{nameof(options.RedeliveryHorizon)} ({options.RedeliveryHorizon}): a copy redelivered after the inbox mark expired would be processed twice.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,86 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.DependencyInjection;
+using MassTransit.Middleware;
+using MassTransit.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Messaging.Cleanup;
+using Payments.Workflows.Messaging.Delivery;
+using Payments.Workflows.Messaging.Outbox;
+using Payments.Workflows.Messaging.Scheduling;
+
+namespace Payments.Workflows.Messaging.Configuration;
+
+public static class InboxOutboxRegistrationExtensions
+{
+    /// <summary>
+    /// The whole effectively-once kit on <typeparamref name="TDbContext"/>, in one call inside <c>AddMassTransit</c>:
+    /// the inbox/outbox on every receive endpoint (through an endpoint-configuration callback), the bus outbox for
+    /// scoped publish/send outside consumers, the durable scheduler (<see cref="IMessageScheduler"/> and each
+    /// consume context's scheduler), the delivery service and the cleanup service, with validated options.
+    /// The DbContext must map the tables with <c>modelBuilder.AddInboxOutbox()</c>.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddEfInboxOutbox<TDbContext>(this IBusRegistrationConfigurator configurator,
+        Action<InboxOutboxOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+
+        var options = configurator.AddOptions<InboxOutboxOptions>();
+        if (configure is not null)
+            options.Configure(configure);
+        options.ValidateOnStart();
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxOutboxOptions>, InboxOutboxOptionsValidator>());
+
+        configurator.AddMetrics();
+        configurator.TryAddSingleton<MessagingMetrics>();
+        configurator.TryAddSingleton<DeliverySignal>();
+
+        configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, EfOutboxContextFactory<TDbContext>>();
+        configurator.ReplaceScoped<IScopedBusContextProvider<IBus>, EfScopedBusContextProvider<TDbContext>>();
+
+        // Outside consumers (API, jobs): schedule through the scoped bus outbox, cancel in the scoped DbContext.
+        configurator.RemoveAll<IMessageScheduler>();
+        configurator.AddScoped<IMessageScheduler>(provider => new MessageScheduler(
+            new EfScheduleMessageProvider(provider.GetRequiredService<ISendEndpointProvider>(), provider.GetRequiredService<TDbContext>),
+            provider.GetRequiredService<IBus>().Topology));
+
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDeliveryService<TDbContext>>());
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InboxOutboxCleanupService<TDbContext>>());
+
+        configurator.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseEfInboxOutbox<TDbContext>(context));
+
+        return configurator;
+    }
+
+    /// <summary>
+    /// The inbox/outbox and the durable scheduler on one receive endpoint. <see cref="AddEfInboxOutbox{TDbContext}"/>
+    /// already applies this to every endpoint; call it only for endpoints configured outside that callback.
+    /// Message retry configured on the endpoint always runs outside this filter, one fresh scope per attempt.
+    /// </summary>
+    public static void UseEfInboxOutbox<TDbContext>(this IReceiveEndpointConfigurator configurator, IRegistrationContext context)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var settings = context.GetRequiredService<IOptions<InboxOutboxOptions>>().Value;
+
+        configurator.UseFilter(EfMessageSchedulerFilter.Instance);
+
+        var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context)
+        {
+            // Every immediate row goes out in one in-memory pass after commit; there is no per-pass transaction
+            // to keep short, so core's one-message-per-pass default would only add passes.
+            MessageDeliveryLimit = int.MaxValue,
+            MessageDeliveryTimeout = settings.ConsumerSendTimeout,
+        };
+
+        configurator.ConnectConsumerConfigurationObserver(observer);
+        configurator.ConnectSagaConfigurationObserver(observer);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+
+namespace Payments.Workflows.Messaging.Delivery;
+
+/// <summary>
+/// Meter <c>Payments.Workflows.Messaging</c>: what the delivery service did and what the cleanup found stuck.
+/// </summary>
+public sealed class MessagingMetrics
+{
+    public const string MeterName = "Payments.Workflows.Messaging";
+
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _quarantined;
+    private readonly Counter<long> _inboxExpired;
+    private long _stuckOutbox;
+    private long _stuckInbox;
+    private long _quarantinedRows;
+
+    public MessagingMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _sent = meter.CreateCounter<long>("messaging.outbox.sent", "{message}", "Outbox rows the delivery service sent.");
+        _failed = meter.CreateCounter<long>("messaging.outbox.failed_attempts", "{attempt}", "Failed delivery attempts.");
+        _quarantined = meter.CreateCounter<long>("messaging.outbox.quarantined", "{message}", "Rows quarantined after too many failed attempts.");
+        _inboxExpired = meter.CreateCounter<long>("messaging.inbox.expired", "{mark}", "Inbox marks deleted after the dedupe window.");
+        meter.CreateObservableGauge("messaging.outbox.stuck", () => Volatile.Read(ref _stuckOutbox), "{message}",
+            "Unsent, unquarantined outbox rows overdue by more than StuckAfter (last cleanup pass).");
+        meter.CreateObservableGauge("messaging.inbox.incomplete", () => Volatile.Read(ref _stuckInbox), "{message}",
+            "Consumed messages whose outgoing messages are still unsent after StuckAfter (last cleanup pass).");
+        meter.CreateObservableGauge("messaging.outbox.quarantined_rows", () => Volatile.Read(ref _quarantinedRows), "{message}",
+            "Quarantined outbox rows waiting for an operator (last cleanup pass).");
+    }
+
+    public void Sent(int count) => _sent.Add(count);
+
+    public void FailedAttempt() => _failed.Add(1);
+
+    public void Quarantined() => _quarantined.Add(1);
+
+    public void InboxExpired(int count) => _inboxExpired.Add(count);
+
+    public void Report(long stuckOutbox, long incompleteInbox, long quarantinedRows)
+    {
+        Volatile.Write(ref _stuckOutbox, stuckOutbox);
+        Volatile.Write(ref _stuckInbox, incompleteInbox);
+        Volatile.Write(ref _quarantinedRows, quarantinedRows);
+    }
+}

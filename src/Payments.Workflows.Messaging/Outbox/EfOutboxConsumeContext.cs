@@ -1,0 +1,168 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Persistence;
+
+namespace Payments.Workflows.Messaging.Outbox;
+
+/// <summary>
+/// The consume context a consumer or saga sees under the inbox/outbox. Core's proxy routes every publish, send,
+/// respond and scheduled send into <see cref="AddSend{T}"/>; we store them as rows in the scoped DbContext. It also
+/// carries <see cref="IDbTransactionContext"/>, so the saga repository joins the open transaction.
+/// </summary>
+internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>, IDbTransactionContext
+    where TMessage : class
+{
+    private readonly DbContext _db;
+    private readonly InboxState _inbox;
+    private readonly Guid _messageId;
+    private readonly InboxOutboxOptions _settings;
+    private readonly IOutboxFaultInjector? _faults;
+    private readonly List<OutboxMessage> _added = [];
+    private readonly List<long> _sent = [];
+    private List<OutboxMessage>? _immediate;
+    private long? _lastSequenceNumber;
+
+    public EfOutboxConsumeContext(
+        ConsumeContext<TMessage> context,
+        OutboxConsumeOptions options,
+        IServiceProvider provider,
+        DbContext db,
+        InboxState inbox,
+        Guid messageId,
+        InboxOutboxOptions settings,
+        IOutboxFaultInjector? faults)
+        : base(context, options, provider)
+    {
+        _db = db;
+        _inbox = inbox;
+        _messageId = messageId;
+        _settings = settings;
+        _faults = faults;
+    }
+
+    public DbContext DbContext => _db;
+
+    public override bool ContinueProcessing { get; set; } = true;
+
+    public override bool IsMessageConsumed => _inbox.Consumed.HasValue;
+
+    public override bool IsOutboxDelivered => _inbox.Delivered.HasValue;
+
+    public override int ReceiveCount => _inbox.ReceiveCount;
+
+    public override long? LastSequenceNumber => _lastSequenceNumber;
+
+    /// <summary>The consumer ran in this scope and its effect was saved (commit follows in the factory).</summary>
+    public bool ConsumedHere { get; private set; }
+
+    /// <summary>This scope wrote the delivered mark.</summary>
+    public bool DeliveredHere { get; private set; }
+
+    public override async Task SetConsumed()
+    {
+        var now = DateTime.UtcNow;
+        _inbox.Consumed = now;
+
+        lock (_added)
+            _immediate = _added.Where(x => x.ScheduledTime is null).ToList();
+
+        // Nothing to send after commit: the delivered mark rides in the same transaction, so a consumer that
+        // publishes nothing costs one transaction in all.
+        if (_immediate.Count == 0)
+        {
+            _inbox.Delivered = now;
+            DeliveredHere = true;
+        }
+
+        await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        ConsumedHere = true;
+    }
+
+    public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
+    {
+        // After our own commit the rows are still in memory; only a redelivered copy reads them back.
+        if (_immediate is null)
+        {
+            var now = DateTime.UtcNow;
+            var consumerId = ConsumerId;
+            _immediate = await _db.Set<OutboxMessage>().AsNoTracking()
+                .Where(x => x.InboxMessageId == _messageId && x.InboxConsumerId == consumerId && x.QuarantinedAt == null &&
+                    (x.ScheduledTime == null || x.ScheduledTime <= now))
+                .OrderBy(x => x.SequenceNumber)
+                .ToListAsync(CancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var row in _immediate)
+            row.Deserialize(SystemTextJsonMessageSerializer.Instance);
+
+        return _immediate.Cast<OutboxMessageContext>().ToList();
+    }
+
+    public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
+    {
+        _lastSequenceNumber = message.SequenceNumber;
+        _sent.Add(message.SequenceNumber);
+        return Task.CompletedTask;
+    }
+
+    public override async Task SetDelivered()
+    {
+        _faults?.At(OutboxFaultPoint.AfterOutgoingSent, _messageId);
+
+        _inbox.Delivered = DateTime.UtcNow;
+
+        var ownTransaction = _sent.Count > 0 && _db.Database.CurrentTransaction is null
+            ? await _db.Database.BeginTransactionAsync(CancellationToken).ConfigureAwait(false)
+            : null;
+        await using (ownTransaction)
+        {
+            // The inbox row first, then its outbox rows: a redelivered copy takes the same locks in the same order
+            // (its upsert locks the inbox row before it touches the rows), so the two cannot deadlock.
+            await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+
+            // The sent rows go by key rather than through the change tracker: the delivery service or a redelivered
+            // copy may have sent and deleted some of them meanwhile, and a tracked delete of a missing row would fail.
+            if (_sent.Count > 0)
+            {
+                var sent = _sent.ToArray();
+                await _db.Set<OutboxMessage>().Where(x => sent.Contains(x.SequenceNumber))
+                    .ExecuteDeleteAsync(CancellationToken).ConfigureAwait(false);
+            }
+
+            if (ownTransaction is not null)
+                await ownTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        foreach (var row in _immediate ?? [])
+        {
+            var entry = _db.Entry(row);
+            if (entry.State != EntityState.Detached)
+                entry.State = EntityState.Detached;
+        }
+
+        DeliveredHere = true;
+    }
+
+    public override Task RemoveOutboxMessages() =>
+        // Sent rows were deleted with the delivered mark; scheduled rows stay until they are due.
+        Task.CompletedTask;
+
+    public override Task AddSend<T>(SendContext<T> context)
+    {
+        var row = OutboxRows.Create(context, DateTime.UtcNow, _settings.ConsumerHandOffDelay);
+        row.InboxMessageId = _messageId;
+        row.InboxConsumerId = ConsumerId;
+
+        lock (_added)
+        {
+            _db.Set<OutboxMessage>().Add(row);
+            _added.Add(row);
+        }
+
+        return Task.CompletedTask;
+    }
+}

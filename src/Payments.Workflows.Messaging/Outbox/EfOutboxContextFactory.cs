@@ -1,0 +1,101 @@
+using System.Data;
+using MassTransit;
+using MassTransit.Middleware;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Persistence;
+
+namespace Payments.Workflows.Messaging.Outbox;
+
+/// <summary>
+/// The inbox/outbox of one consumed message, driven by core's <see cref="OutboxMessagePipe{TMessage}"/> state machine
+/// (consume, deliver, finish) but with far fewer transactions than MassTransit's EF outbox:
+/// <list type="number">
+/// <item>Transaction 1: one upsert takes (or creates) the inbox row under its write lock; the consumer or saga runs;
+/// its writes, the outgoing rows and the consumed mark are saved; commit. A consumer that sends nothing also gets its
+/// delivered mark here and is done.</item>
+/// <item>The outgoing rows, still in memory, go to the broker; no transaction is open while sending.</item>
+/// <item>Transaction 2: delete the sent rows and write the delivered mark. Then the transport acknowledges.</item>
+/// </list>
+/// A copy that finds the row consumed but not delivered (a crash or broker failure after commit) sends the rows it
+/// reads back inside its one transaction. Rows nobody manages to send are picked up by the delivery service after
+/// <see cref="InboxOutboxOptions.ConsumerHandOffDelay"/>.
+/// </summary>
+/// <remarks>
+/// Core's <see cref="OutboxConsumeFilter{TContext,TMessage}"/> resolves this factory from the message's scope, so
+/// every retry attempt (retry sits outside this filter) gets a new scope and a fresh DbContext.
+/// </remarks>
+public sealed class EfOutboxContextFactory<TDbContext>(
+    TDbContext dbContext,
+    IServiceProvider provider,
+    IOptions<InboxOutboxOptions> options) : IOutboxContextFactory<TDbContext>
+    where TDbContext : DbContext
+{
+    public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
+        where T : class
+    {
+        var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T),
+            "The inbox needs a MessageId to deduplicate, and this message has none. Publishers must set one " +
+            "(for raw JSON over AMQP: the message_id property, as a GUID).");
+
+        if (dbContext.Database.CreateExecutionStrategy().RetriesOnFailure)
+        {
+            throw new InvalidOperationException(
+                $"{typeof(TDbContext).Name} uses a retrying execution strategy (EnableRetryOnFailure). The inbox/outbox owns its " +
+                "transactions and would re-run consumers on a dirty DbContext; remove it and retry with UseMessageRetry instead.");
+        }
+
+        // Savepoints around each SaveChanges only add round trips: on failure the whole transaction rolls back.
+        dbContext.Database.AutoSavepointsEnabled = false;
+
+        var statements = InboxOutboxStatements.For(dbContext);
+        var faults = provider.GetService<IOutboxFaultInjector>();
+        EfOutboxConsumeContext<T> outboxContext;
+
+        // ReadCommitted suffices: the upsert's row lock, not the isolation level, keeps two copies apart, and the
+        // waiting copy then reads the winner's committed marks.
+        var transaction = await dbContext.Database
+            .BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            try
+            {
+                var rows = await dbContext.Set<InboxState>()
+                    .FromSqlRaw(statements.UpsertInbox, messageId, consumeOptions.ConsumerId, DateTime.UtcNow, NewId.NextGuid())
+                    .AsTracking()
+                    .ToListAsync(context.CancellationToken).ConfigureAwait(false);
+
+                outboxContext = new EfOutboxConsumeContext<T>(context, consumeOptions, provider, dbContext, rows.Single(), messageId,
+                    options.Value, faults);
+
+                await next.Send(outboxContext).ConfigureAwait(false);
+
+                await dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The transaction rolls back on dispose; nothing tracked may leak into a later use of this context.
+                dbContext.ChangeTracker.Clear();
+                throw;
+            }
+        }
+
+        if (outboxContext.ConsumedHere)
+            faults?.At(OutboxFaultPoint.AfterEffectCommitted, messageId);
+
+        while (outboxContext.ContinueProcessing)
+            await next.Send(outboxContext).ConfigureAwait(false);
+
+        if (outboxContext.DeliveredHere)
+            faults?.At(OutboxFaultPoint.AfterDeliveredMarked, messageId);
+    }
+
+    public void Probe(ProbeContext context)
+    {
+        var scope = context.CreateFilterScope("efInboxOutbox");
+        scope.Add("dbContext", typeof(TDbContext).Name);
+    }
+}

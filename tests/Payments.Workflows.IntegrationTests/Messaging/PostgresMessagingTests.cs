@@ -1,0 +1,22 @@
+using Payments.Workflows.Tests.Messaging;
+using Payments.Workflows.Tests.Messaging.Support;
+
+namespace Payments.Workflows.IntegrationTests.Messaging;
+
+// The same scenarios as the fast tier (Scenarios/ is shared with tests/Payments.Workflows.Tests), on real PostgreSQL:
+// FOR UPDATE SKIP LOCKED claims, ON CONFLICT upserts and real concurrent transactions.
+
+public sealed class PostgresInboxOutboxTests : InboxOutboxScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}
+
+public sealed class PostgresDeliveryTests : DeliveryScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}
+
+public sealed class PostgresSchedulerAndSagaTests : SchedulerAndSagaScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}

@@ -1,0 +1,43 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Tests.Messaging.Support;
+using Xunit;
+
+namespace Payments.Workflows.Tests.Messaging;
+
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void A_dedupe_window_shorter_than_the_redelivery_horizon_fails_naming_both_settings()
+    {
+        var services = new ServiceCollection();
+        services.AddMassTransit(x => x.AddEfInboxOutbox<TestDbContext>(o =>
+        {
+            o.DuplicateDetectionWindow = TimeSpan.FromMinutes(30);
+            o.RedeliveryHorizon = TimeSpan.FromHours(2);
+        }));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<InboxOutboxOptions>>().Value);
+
+        Assert.Contains("DuplicateDetectionWindow", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RedeliveryHorizon", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zero_batch_size_fails_naming_the_setting()
+    {
+        var result = new InboxOutboxOptionsValidator().Validate(null, new InboxOutboxOptions { DeliveryBatchSize = 0 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("DeliveryBatchSize", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        Assert.True(new InboxOutboxOptionsValidator().Validate(null, new InboxOutboxOptions()).Succeeded);
+    }
+}

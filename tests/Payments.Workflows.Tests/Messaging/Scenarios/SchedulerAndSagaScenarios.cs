@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Tests.Messaging.Support;
+using Xunit;
+
+namespace Payments.Workflows.Tests.Messaging;
+
+/// <summary>
+/// The durable scheduler driven by a state machine saga's Schedule/Unschedule, and the saga repository sharing the
+/// inbox/outbox transaction; run once per database provider by the derived classes.
+/// </summary>
+public abstract class SchedulerAndSagaScenarios
+{
+    protected abstract ITestDatabase NewDatabase();
+
+    private async Task<ITestDatabase> CreatedDatabase()
+    {
+        var database = NewDatabase();
+        await database.Create();
+        return database;
+    }
+
+    private static Func<Task<bool>> StateIs(MessagingHost host, Guid id, string state) =>
+        () => host.Query(db => db.Timers.AnyAsync(x => x.CorrelationId == id && x.CurrentState == state));
+
+    [Fact]
+    public async Task A_scheduled_message_fires_when_due_and_not_before()
+    {
+        await using var database = await CreatedDatabase();
+        await using var host = await MessagingHost.Start(database);
+        var id = Guid.NewGuid();
+        var delay = TimeSpan.FromSeconds(1.5);
+
+        var clock = Stopwatch.StartNew();
+        await host.Publish(new StartTimer { TimerId = id, Delay = delay });
+
+        await Eventually.True(() => host.Expiries.Count(id) == 1, "the expiry fired");
+        Assert.True(clock.Elapsed >= delay, $"fired after {clock.Elapsed}, before its due time");
+        await Eventually.True(StateIs(host, id, "Expired"), "the saga expired");
+        Assert.Equal(0, await host.Query(db => db.OutboxMessages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_cancelled_schedule_never_fires()
+    {
+        await using var database = await CreatedDatabase();
+        await using var host = await MessagingHost.Start(database);
+        var id = Guid.NewGuid();
+        var delay = TimeSpan.FromSeconds(1);
+
+        await host.Publish(new StartTimer { TimerId = id, Delay = delay });
+        await Eventually.True(StateIs(host, id, "Running"), "the timer runs");
+        Assert.Equal(1, await host.Query(db => db.OutboxMessages.CountAsync(x => x.TokenId != null)));
+
+        await host.Publish(new StopTimer { TimerId = id });
+        await Eventually.True(StateIs(host, id, "Halted"), "the timer stopped");
+        Assert.Equal(0, await host.Query(db => db.OutboxMessages.CountAsync(x => x.TokenId != null)));
+
+        // Past the due time plus several delivery polls: had the row survived, it would have fired by now.
+        await Task.Delay(delay + TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        Assert.Equal(0, host.Expiries.Count(id));
+        Assert.True(await StateIs(host, id, "Halted")());
+    }
+
+    [Fact]
+    public async Task A_message_scheduled_before_a_restart_fires_after_it()
+    {
+        await using var database = await CreatedDatabase();
+        var expiries = new ExpiryLog();
+        var id = Guid.NewGuid();
+
+        await using (var first = await MessagingHost.Start(database, expiries: expiries))
+        {
+            await first.Publish(new StartTimer { TimerId = id, Delay = TimeSpan.FromSeconds(2) });
+            await Eventually.True(StateIs(first, id, "Running"), "the timer runs");
+        }
+
+        Assert.Equal(0, expiries.Count(id));
+
+        await using var second = await MessagingHost.Start(database, expiries: expiries);
+        await Eventually.True(() => expiries.Count(id) == 1, "the expiry fired after the restart");
+        await Eventually.True(StateIs(second, id, "Expired"), "the saga expired");
+    }
+
+    [Fact]
+    public async Task The_saga_row_its_schedule_and_its_events_commit_together()
+    {
+        await using var database = await CreatedDatabase();
+        await using var host = await MessagingHost.Start(database, recordDeliveries: false);
+        var id = Guid.NewGuid();
+
+        var before = host.Transactions.Commits;
+        await host.Publish(new StartTimer { TimerId = id, Delay = TimeSpan.FromMinutes(10) });
+
+        await Eventually.True(() => host.Query(db => db.InboxStates.AnyAsync(x => x.Delivered != null)), "the start was consumed and delivered");
+        var transactions = host.Transactions.Commits - before;
+
+        var saga = await host.Query(db => db.Timers.SingleAsync(x => x.CorrelationId == id));
+        var scheduled = await host.Query(db => db.OutboxMessages.SingleAsync());
+        Assert.Equal("Running", saga.CurrentState);
+        Assert.Equal(saga.ExpiryToken, scheduled.TokenId);
+        Assert.NotNull(scheduled.ScheduledTime);
+        Assert.True(transactions <= 2, $"{transactions} transactions for the saga's message");
+    }
+
+    [Fact]
+    public async Task A_saga_that_fails_after_scheduling_and_publishing_leaves_no_row_and_no_message()
+    {
+        await using var database = await CreatedDatabase();
+        await using var host = await MessagingHost.Start(database);
+        var id = Guid.NewGuid();
+
+        await host.Publish(new StartTimer { TimerId = id, Fail = true, Delay = TimeSpan.FromMilliseconds(200) });
+
+        await Eventually.True(() => host.Harness.Published.Select<MassTransit.Fault<StartTimer>>(TestContext.Current.CancellationToken).Any(),
+            "the saga faulted");
+        Assert.Equal(0, await host.Query(db => db.Timers.CountAsync()));
+        Assert.Equal(0, await host.Query(db => db.OutboxMessages.CountAsync()));
+        Assert.Equal(0, await host.Query(db => db.InboxStates.CountAsync()));
+        Assert.Empty(host.Harness.Consumed.Select<TimerStarted>(TestContext.Current.CancellationToken));
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Payments.Workflows.Tests.Messaging.Support;
+
+public sealed class DoWorkConsumer(TestDbContext db) : IConsumer<DoWork>
+{
+    public async Task Consume(ConsumeContext<DoWork> context)
+    {
+        db.Effects.Add(new WorkEffect { Key = context.Message.Key });
+
+        for (var i = 0; i < context.Message.Events; i++)
+            await context.Publish(new WorkDone { Key = context.Message.Key, Index = i });
+
+        if (context.Message.Fail)
+            throw new InvalidOperationException($"Work {context.Message.Key} failed on purpose.");
+    }
+}
+
+/// <summary>What a downstream consumer saw: every WorkDone it handled and whether the effect was committed by then.</summary>
+public sealed class DeliveryLog
+{
+    private readonly ConcurrentQueue<(string Key, int Index, bool EffectVisible)> _entries = new();
+
+    public IReadOnlyCollection<(string Key, int Index, bool EffectVisible)> Entries => _entries;
+
+    public void Record(string key, int index, bool effectVisible) => _entries.Enqueue((key, index, effectVisible));
+
+    public int Count(string key) => _entries.Count(x => x.Key == key);
+}
+
+public sealed class WorkDoneRecorder(IDbContextFactory<TestDbContext> factory, DeliveryLog log) : IConsumer<WorkDone>
+{
+    public async Task Consume(ConsumeContext<WorkDone> context)
+    {
+        // A separate connection: sees only what the producer committed.
+        await using var db = await factory.CreateDbContextAsync(context.CancellationToken);
+        var visible = await db.Effects.AnyAsync(x => x.Key == context.Message.Key, context.CancellationToken);
+        log.Record(context.Message.Key, context.Message.Index, visible);
+    }
+}
+
+public sealed class TimerExpiredRecorder(ExpiryLog log) : IConsumer<TimerExpired>
+{
+    public Task Consume(ConsumeContext<TimerExpired> context)
+    {
+        log.Record(context.Message.TimerId);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class ExpiryLog
+{
+    private readonly ConcurrentQueue<Guid> _expired = new();
+
+    public void Record(Guid timerId) => _expired.Enqueue(timerId);
+
+    public int Count(Guid timerId) => _expired.Count(x => x == timerId);
+}

@@ -1,0 +1,20 @@
+using Payments.Workflows.Tests.Messaging.Support;
+
+namespace Payments.Workflows.Tests.Messaging;
+
+// The fast tier runs every messaging scenario on a throwaway SQLite file.
+
+public sealed class SqliteInboxOutboxTests : InboxOutboxScenarios
+{
+    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
+}
+
+public sealed class SqliteDeliveryTests : DeliveryScenarios
+{
+    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
+}
+
+public sealed class SqliteSchedulerAndSagaTests : SchedulerAndSagaScenarios
+{
+    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
+}
