@@ -20,3 +20,8 @@ public sealed class PostgresSchedulerAndSagaTests : SchedulerAndSagaScenarios
 {
     protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
 }
+
+public sealed class PostgresCleanupTests : CleanupScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}

@@ -173,4 +173,33 @@ public abstract class DeliveryScenarios
         Assert.Empty(first.Harness.Published.Select<Fault<DoWork>>(TestContext.Current.CancellationToken));
         Assert.Empty(second.Harness.Published.Select<Fault<DoWork>>(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Two_delivery_services_on_one_database_never_send_the_same_row_twice()
+    {
+        await using var database = await CreatedDatabase();
+        var deliveries = new DeliveryLog();
+        await using var first = await MessagingHost.Start(database, deliveries: deliveries, options: o => o.DeliveryBatchSize = 20);
+        await using var second = await MessagingHost.Start(database, deliveries: deliveries, options: o => o.DeliveryBatchSize = 20);
+        const int rows = 200;
+
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await using var scope = first.Services.CreateAsyncScope();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            for (var i = 0; i < rows / 4; i++)
+                await publish.Publish(new WorkDone { Key = "claimed", Index = (batch * rows / 4) + i }, TestContext.Current.CancellationToken);
+            await scope.ServiceProvider.GetRequiredService<TestDbContext>().SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.True(() => first.Query(db => db.OutboxMessages.CountAsync()).ContinueWith(t => t.Result == 0), "the outbox is empty");
+        await Eventually.True(() => deliveries.Count("claimed") == rows, "every row reached the consumer");
+
+        int Sent(MessagingHost host) =>
+            host.Harness.Consumed.Select<WorkDone>(x => x.Context.Message.Key == "claimed", TestContext.Current.CancellationToken).Count();
+
+        // Each send reaches the consumer of the instance that sent it; a row sent twice would be counted twice.
+        await Eventually.True(() => Sent(first) + Sent(second) >= rows, "both hosts recorded their consumptions");
+        Assert.Equal(rows, Sent(first) + Sent(second));
+    }
 }
