@@ -12,16 +12,15 @@ using Xunit;
 namespace Payments.Workflows.Tests.Messaging;
 
 /// <summary>Inbox expiry and the report of what never completed; run once per database provider.</summary>
-public abstract class CleanupScenarios
+public abstract class CleanupScenarios : MessagingScenarios
 {
-    protected abstract ITestDatabase NewDatabase();
 
     [Fact]
     public async Task Marks_older_than_the_dedupe_window_are_deleted_in_batches_and_stuck_rows_are_reported()
     {
         await using var database = NewDatabase();
         await database.Create();
-        await using var host = await MessagingHost.Start(database, options: o =>
+        await using var host = await StartHost(database, options: o =>
         {
             o.DuplicateDetectionWindow = TimeSpan.FromHours(2);
             o.CleanupBatchSize = 7;
