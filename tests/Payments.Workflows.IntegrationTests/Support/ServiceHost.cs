@@ -23,7 +23,8 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
-    public static async Task<ServiceHost> Start(Uri rabbitMq, string postgres, IDictionary<string, string?>? settings = null)
+    public static async Task<ServiceHost> Start(Uri rabbitMq, string postgres, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         var values = new Dictionary<string, string?>
@@ -39,6 +40,7 @@ public sealed class ServiceHost : IAsyncDisposable
             values[key] = value;
         builder.Configuration.AddInMemoryCollection(values);
         builder.Services.AddPaymentsWorkflows(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new ServiceHost(host);
@@ -76,6 +78,14 @@ public sealed class ServiceHost : IAsyncDisposable
         await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PaymentsDbContext>().LedgerEntries.AsNoTracking()
             .ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<int> Count<T>(Func<IQueryable<T>, IQueryable<T>>? filter = null)
+        where T : class
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var set = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>().Set<T>().AsNoTracking();
+        return await (filter?.Invoke(set) ?? set).CountAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
