@@ -63,7 +63,7 @@ public sealed class ServiceHost : IAsyncDisposable
     public async Task<PaymentState> WaitForState(Guid paymentId, string state, TimeSpan? timeout = null)
     {
         await Eventually.MatchesAsync(async ct => (await Payment(paymentId, ct))?.CurrentState ?? "(no payment)", s => s == state,
-            timeout ?? TimeSpan.FromSeconds(30), $"payment {paymentId} to reach {state}", TestContext.Current.CancellationToken);
+            timeout ?? TimeSpan.FromSeconds(60), $"payment {paymentId} to reach {state}", TestContext.Current.CancellationToken);
         return (await Payment(paymentId))!;
     }
 

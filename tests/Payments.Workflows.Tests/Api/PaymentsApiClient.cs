@@ -87,7 +87,7 @@ public sealed class PaymentsApiClient(HttpClient http)
                 return false;
             last = await response.Content.ReadFromJsonAsync<PaymentJson>(Json);
             return last is not null && condition(last);
-        }, timeout ?? TimeSpan.FromSeconds(15));
+        }, timeout ?? TimeSpan.FromSeconds(30));
         Assert.True(held, $"Payment {paymentId} did not reach {description}; last seen in state {last?.State ?? "(none)"}.");
         return last!;
     }

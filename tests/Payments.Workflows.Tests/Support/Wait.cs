@@ -5,7 +5,7 @@ public static class Wait
     /// <summary>Polls <paramref name="condition"/> until it holds or the timeout passes; true when it held.</summary>
     public static async Task<bool> Until(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var delay = TimeSpan.FromMilliseconds(10);
         while (true)
         {
