@@ -28,6 +28,7 @@ if [[ ! -e "$policy" ]]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+# Package lists may already be fresh enough; one unreachable source must not stop the install.
+apt-get update -q || log "apt-get update failed; installing from the package lists as they are"
 apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 log "installed: ${missing[*]}"

@@ -25,8 +25,14 @@ if [[ -z "$(cluster_field 1)" ]]; then
   pg_createcluster "$PG_VERSION" "$PG_CLUSTER" --port "$PG_PORT" >/dev/null
 fi
 port="$(cluster_field 3)"
-[[ "$port" == "$PG_PORT" ]] ||
-  die "cluster $PG_VERSION/$PG_CLUSTER is configured for port $port, not $PG_PORT (see /etc/postgresql/$PG_VERSION/$PG_CLUSTER/postgresql.conf)"
+if [[ "$port" != "$PG_PORT" ]]; then
+  # The package gives a new cluster the next free port when 5432 was taken at install time.
+  log "cluster $PG_VERSION/$PG_CLUSTER is configured for port $port; moving it to $PG_PORT"
+  if [[ "$(cluster_field 4)" == online ]]; then
+    pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" stop </dev/null
+  fi
+  pg_conftool "$PG_VERSION" "$PG_CLUSTER" set port "$PG_PORT"
+fi
 
 if [[ "$(cluster_field 4)" == online ]]; then
   log "PostgreSQL $PG_VERSION/$PG_CLUSTER already running on port $PG_PORT"

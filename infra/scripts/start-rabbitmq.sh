@@ -26,18 +26,32 @@ vhost_path() { [[ "$1" == / ]] && printf '%%2F' || printf '%s' "$1"; }
 node_running() { rabbitmqctl -q ping >/dev/null 2>&1; }
 management_listening() { curl -s -o /dev/null --max-time 2 "$MANAGEMENT_URL/api/overview"; }
 
+# The node's configuration as generated from infra/rabbitmq: the shared rabbitmq.conf with load_definitions
+# pointing at the runtime copy and every listener on loopback.
+render_conf() {
+  sed "s|^load_definitions = .*|load_definitions = $RABBITMQ_RUNTIME_DIR/definitions.json|" "$INFRA_DIR/rabbitmq/rabbitmq.conf"
+  printf '\n# Added by infra/scripts/start-rabbitmq.sh: loopback only.\n'
+  printf 'listeners.tcp.local = 127.0.0.1:%s\n' "$RABBITMQ_AMQP_PORT"
+  printf 'management.tcp.ip = 127.0.0.1\n'
+  printf 'prometheus.tcp.ip = 127.0.0.1\n'
+}
+
+# Changes to infra/rabbitmq (or to render_conf) change this, so a running node with stale settings is restarted.
+config_fingerprint() {
+  { render_conf; cat "$INFRA_DIR/rabbitmq/"{enabled_plugins,definitions.json,advanced.config}; } | sha256sum | cut -d' ' -f1
+}
+running_config_is_current() {
+  [[ "$(cat "$RABBITMQ_RUNTIME_DIR/fingerprint" 2>/dev/null)" == "$(config_fingerprint)" ]]
+}
+
 prepare_runtime_config() {
   install -d -o rabbitmq -g rabbitmq -m 755 "$RABBITMQ_RUNTIME_DIR"
   install -o rabbitmq -g rabbitmq -m 644 "$INFRA_DIR/rabbitmq/enabled_plugins" "$RABBITMQ_RUNTIME_DIR/enabled_plugins"
+  install -o rabbitmq -g rabbitmq -m 644 "$INFRA_DIR/rabbitmq/advanced.config" "$RABBITMQ_RUNTIME_DIR/advanced.config"
   install -o rabbitmq -g rabbitmq -m 600 "$INFRA_DIR/rabbitmq/definitions.json" "$RABBITMQ_RUNTIME_DIR/definitions.json"
-  {
-    sed "s|^load_definitions = .*|load_definitions = $RABBITMQ_RUNTIME_DIR/definitions.json|" "$INFRA_DIR/rabbitmq/rabbitmq.conf"
-    printf '\n# Added by infra/scripts/start-rabbitmq.sh: loopback only.\n'
-    printf 'listeners.tcp.local = 127.0.0.1:%s\n' "$RABBITMQ_AMQP_PORT"
-    printf 'management.tcp.ip = 127.0.0.1\n'
-    printf 'prometheus.tcp.ip = 127.0.0.1\n'
-  } >"$RABBITMQ_RUNTIME_DIR/rabbitmq.conf"
+  render_conf >"$RABBITMQ_RUNTIME_DIR/rabbitmq.conf"
   chown rabbitmq:rabbitmq "$RABBITMQ_RUNTIME_DIR/rabbitmq.conf"
+  config_fingerprint >"$RABBITMQ_RUNTIME_DIR/fingerprint"
 }
 
 start_node() {
@@ -45,6 +59,7 @@ start_node() {
   log "starting RabbitMQ on 127.0.0.1:$RABBITMQ_AMQP_PORT (management :$RABBITMQ_MANAGEMENT_PORT, prometheus :$RABBITMQ_PROMETHEUS_PORT)"
   # The wrapper runs the node as the rabbitmq user and keeps these variables.
   RABBITMQ_CONFIG_FILE="$RABBITMQ_RUNTIME_DIR/rabbitmq.conf" \
+    RABBITMQ_ADVANCED_CONFIG_FILE="$RABBITMQ_RUNTIME_DIR/advanced.config" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$RABBITMQ_RUNTIME_DIR/enabled_plugins" \
     rabbitmq-server -detached </dev/null >>"$RABBITMQ_RUNTIME_DIR/startup.log" 2>&1
   local deadline=$((SECONDS + 120))
@@ -72,7 +87,7 @@ ensure_user() {
 }
 
 # Fast path, no root needed.
-if command -v curl >/dev/null && ready 2>/dev/null; then
+if command -v curl >/dev/null && running_config_is_current && ready 2>/dev/null; then
   log "RabbitMQ already running with user $USER_NAME"
   exit 0
 fi
@@ -83,9 +98,9 @@ require_root
 
 if ! node_running; then
   start_node
-elif ! management_listening; then
-  # Running, but not with this repository's configuration (e.g. started by the package): restart it with ours.
-  log "RabbitMQ is running without the management plugin on :$RABBITMQ_MANAGEMENT_PORT; restarting it with infra/rabbitmq settings"
+elif ! management_listening || ! running_config_is_current; then
+  # Running, but not with this checkout's infra/rabbitmq settings (started by the package, or the files changed).
+  log "RabbitMQ is running with other settings than infra/rabbitmq; restarting it"
   rabbitmqctl -q shutdown >/dev/null
   start_node
 fi

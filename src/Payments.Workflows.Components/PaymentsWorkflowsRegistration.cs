@@ -11,6 +11,7 @@ using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Components.RabbitMq;
 using Payments.Workflows.Components.Status;
+using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Sagas;
 
 namespace Payments.Workflows.Components;
@@ -27,7 +28,6 @@ public static class PaymentsWorkflowsRegistration
         services.AddMassTransit(x =>
         {
             ConfigurePaymentsBus(x);
-            x.AddDelayedMessageScheduler();
             switch (options.TransportKind)
             {
                 case TransportKind.RabbitMq:
@@ -36,16 +36,11 @@ public static class PaymentsWorkflowsRegistration
                     x.UsingRabbitMq((context, cfg) =>
                     {
                         cfg.ConfigurePaymentsRabbitMq(context, uri);
-                        cfg.UseDelayedMessageScheduler();
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
                 default:
-                    x.UsingInMemory((context, cfg) =>
-                    {
-                        cfg.UseDelayedMessageScheduler();
-                        cfg.ConfigureEndpoints(context);
-                    });
+                    x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
                     break;
             }
         });
@@ -67,6 +62,7 @@ public static class PaymentsWorkflowsRegistration
         if (validation.Failed)
             throw new OptionsValidationException(nameof(PaymentsOptions), typeof(PaymentsOptions), validation.Failures);
 
+        services.AddOptions<InboxOutboxOptions>().Bind(configuration.GetSection(MessagingSectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddPaymentsDatabase(options.DatabaseProvider, configuration.GetConnectionString("Payments"));
         services.AddHostedService<DatabaseMigrator>();
@@ -77,10 +73,18 @@ public static class PaymentsWorkflowsRegistration
         return options;
     }
 
-    /// <summary>The saga, consumers and endpoint policies, whatever the transport.</summary>
+    /// <summary>Settings of the inbox, outbox, delivery service, scheduler and cleanup (Payments__Messaging__*).</summary>
+    public const string MessagingSectionName = "Payments:Messaging";
+
+    /// <summary>
+    /// The saga, consumers and endpoint policies, whatever the transport: every endpoint gets message retry
+    /// outside our EF inbox/outbox, and scheduling (hold expiry) goes through the outbox table, so no broker
+    /// plugin is needed.
+    /// </summary>
     public static void ConfigurePaymentsBus(IBusRegistrationConfigurator x)
     {
         x.SetKebabCaseEndpointNameFormatter();
+        x.AddEfInboxOutbox<PaymentsDbContext>();
         x.SetSagaRepositoryProvider(new EfCoreSagaRepositoryRegistrationProvider<PaymentsDbContext>());
         x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();
         x.AddConsumer<AuthoriseWithAcquirerConsumer, AuthoriseWithAcquirerConsumerDefinition>();

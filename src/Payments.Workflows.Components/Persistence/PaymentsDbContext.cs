@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Components.Persistence;
 
@@ -24,5 +25,6 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PaymentsDbContext).Assembly);
+        modelBuilder.AddInboxOutbox();
     }
 }

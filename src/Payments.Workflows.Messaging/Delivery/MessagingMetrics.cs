@@ -19,7 +19,7 @@ public sealed class MessagingMetrics
 
     public MessagingMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = Meter = meterFactory.Create(MeterName);
         _sent = meter.CreateCounter<long>("messaging.outbox.sent", "{message}", "Outbox rows the delivery service sent.");
         _failed = meter.CreateCounter<long>("messaging.outbox.failed_attempts", "{attempt}", "Failed delivery attempts.");
         _quarantined = meter.CreateCounter<long>("messaging.outbox.quarantined", "{message}", "Rows quarantined after too many failed attempts.");
@@ -31,6 +31,8 @@ public sealed class MessagingMetrics
         meter.CreateObservableGauge("messaging.outbox.quarantined_rows", () => Volatile.Read(ref _quarantinedRows), "{message}",
             "Quarantined outbox rows waiting for an operator (last cleanup pass).");
     }
+
+    internal Meter Meter { get; }
 
     public void Sent(int count) => _sent.Add(count);
 

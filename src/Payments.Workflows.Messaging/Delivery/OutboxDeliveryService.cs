@@ -35,6 +35,9 @@ internal sealed class OutboxDeliveryService<TDbContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.DeliveryServiceEnabled)
+            return;
+
         var troubles = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

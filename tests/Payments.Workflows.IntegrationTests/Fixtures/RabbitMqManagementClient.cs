@@ -13,13 +13,20 @@ public sealed class RabbitMqManagementClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    /// <param name="baseAddress">The management listener, e.g. http://127.0.0.1:15672/ (any user info is ignored).</param>
+    /// <param name="baseAddress">
+    /// The management UI's address, e.g. http://127.0.0.1:15672/ (with any management.path_prefix; user info is ignored).
+    /// </param>
     public RabbitMqManagementClient(Uri baseAddress, string user, string password)
     {
         User = user;
         _http = new HttpClient
         {
-            BaseAddress = new UriBuilder(baseAddress) { UserName = string.Empty, Password = string.Empty, Path = "/api/" }.Uri,
+            BaseAddress = new UriBuilder(baseAddress)
+            {
+                UserName = string.Empty,
+                Password = string.Empty,
+                Path = baseAddress.AbsolutePath.TrimEnd('/') + "/api/",
+            }.Uri,
             Timeout = TimeSpan.FromSeconds(30),
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(

@@ -20,3 +20,31 @@ public sealed class PostgresSchedulerAndSagaTests : SchedulerAndSagaScenarios
 {
     protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
 }
+
+public sealed class PostgresCleanupTests : CleanupScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}
+
+// The same scenarios again on a real RabbitMQ broker (no delayed-exchange plugin) and PostgreSQL.
+
+public sealed class RabbitMqInboxOutboxTests : InboxOutboxScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+
+    protected override Task<ITestTransport?> NewTransport() => RabbitMqTestTransport.Create();
+}
+
+public sealed class RabbitMqDeliveryTests : DeliveryScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+
+    protected override Task<ITestTransport?> NewTransport() => RabbitMqTestTransport.Create();
+}
+
+public sealed class RabbitMqSchedulerAndSagaTests : SchedulerAndSagaScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+
+    protected override Task<ITestTransport?> NewTransport() => RabbitMqTestTransport.Create();
+}

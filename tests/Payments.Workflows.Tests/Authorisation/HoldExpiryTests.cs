@@ -22,8 +22,8 @@ public sealed class HoldExpiryTests : IAsyncLifetime
 
         await _payments.WaitForState(command.PaymentId, "Expired", TimeSpan.FromSeconds(20));
 
-        Assert.True(await _payments.Harness.Published.Any<PaymentAuthorisationExpired>(
-            x => x.Context.Message.PaymentId == command.PaymentId && x.Context.Message.ReleasedAmount == 80.00m));
+        Assert.True(await _payments.SawEvents<PaymentAuthorisationExpired>(
+            m => m.PaymentId == command.PaymentId && m.ReleasedAmount == 80.00m));
         var ledger = await _payments.Ledger(command.PaymentId);
         Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Expire], ledger.Select(t => t.Operation));
         LedgerAssert.Balances(ledger);
@@ -40,7 +40,7 @@ public sealed class HoldExpiryTests : IAsyncLifetime
 
         // The expiry would have fired after one second; wait well past it for any sign of it.
         Assert.False(await Wait.Until(() => Task.FromResult(
-            _payments.Harness.Published.Select<PaymentAuthorisationExpired>(x => x.Context.Message.PaymentId == command.PaymentId).Any()),
+            _payments.Events<PaymentAuthorisationExpired>(m => m.PaymentId == command.PaymentId).Any()),
             TimeSpan.FromSeconds(3)));
         Assert.Equal("Captured", (await _payments.Payment(command.PaymentId))!.CurrentState);
     }

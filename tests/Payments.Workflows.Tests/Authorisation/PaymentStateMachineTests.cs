@@ -24,10 +24,9 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
 
     private async Task<PaymentCommandRejected> RejectionFor(Guid paymentId, string key)
     {
-        Assert.True(await _payments.Harness.Published.Any<PaymentCommandRejected>(
-            x => x.Context.Message.PaymentId == paymentId && x.Context.Message.IdempotencyKey == key));
-        return _payments.Harness.Published.Select<PaymentCommandRejected>(
-            x => x.Context.Message.PaymentId == paymentId && x.Context.Message.IdempotencyKey == key).First().Context.Message;
+        Assert.True(await _payments.SawEvents<PaymentCommandRejected>(
+            m => m.PaymentId == paymentId && m.IdempotencyKey == key));
+        return _payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId && m.IdempotencyKey == key)[0];
     }
 
     [Fact]
@@ -38,7 +37,8 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         var payment = await _payments.Payment(paymentId);
         Assert.Equal(100.00m, payment!.AuthorisedAmount);
         Assert.NotNull(payment.ExpiresAt);
-        Assert.True(await _payments.Harness.Published.Any<PaymentAuthorised>(x => x.Context.Message.PaymentId == paymentId));
+        Assert.True(await _payments.SawEvents<PaymentAuthorised>(
+            m => m.PaymentId == paymentId));
         var ledger = await _payments.Ledger(paymentId);
         var hold = Assert.Single(ledger);
         Assert.Equal(LedgerOperation.Authorise, hold.Operation);
@@ -53,7 +53,8 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         await _payments.Send(command);
 
         await _payments.WaitForState(command.PaymentId, "Declined");
-        Assert.True(await _payments.Harness.Published.Any<PaymentDeclined>(x => x.Context.Message.PaymentId == command.PaymentId));
+        Assert.True(await _payments.SawEvents<PaymentDeclined>(
+            m => m.PaymentId == command.PaymentId));
         Assert.Empty(await _payments.Ledger(command.PaymentId));
     }
 
@@ -161,7 +162,8 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         await _payments.Send(Commands.Void(paymentId));
         await _payments.WaitForState(paymentId, "Voided");
 
-        Assert.True(await _payments.Harness.Published.Any<PaymentVoided>(x => x.Context.Message.PaymentId == paymentId && x.Context.Message.ReleasedAmount == 70.00m));
+        Assert.True(await _payments.SawEvents<PaymentVoided>(
+            m => m.PaymentId == paymentId && m.ReleasedAmount == 70.00m));
         var release = (await _payments.Ledger(paymentId)).Single(t => t.Operation == LedgerOperation.Void);
         Assert.Equal(70.00m, release.Entries.Where(e => e.Status == LedgerEntryStatus.Pending).Sum(e => e.Debit));
         // Every pending hold is now resolved: the pending entries of the payment net to zero.
@@ -195,9 +197,9 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         await _payments.Send(capture, Guid.NewGuid());
 
         Assert.True(await Wait.Until(() => Task.FromResult(
-            _payments.Harness.Published.Select<PaymentCaptured>(x => x.Context.Message.PaymentId == paymentId).Count() == 2)));
-        Assert.All(_payments.Harness.Published.Select<PaymentCaptured>(x => x.Context.Message.PaymentId == paymentId),
-            x => Assert.Equal((60.00m, 60.00m), (x.Context.Message.Amount, x.Context.Message.CapturedAmount)));
+            _payments.Events<PaymentCaptured>(m => m.PaymentId == paymentId).Count == 2)));
+        Assert.All(_payments.Events<PaymentCaptured>(m => m.PaymentId == paymentId),
+            m => Assert.Equal((60.00m, 60.00m), (m.Amount, m.CapturedAmount)));
         var payment = await _payments.Payment(paymentId);
         Assert.Equal(60.00m, payment!.CapturedAmount);
         Assert.Single(await _payments.Ledger(paymentId), t => t.Operation == LedgerOperation.Capture);
@@ -212,8 +214,8 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
 
         await _payments.Send(Commands.Capture(paymentId, 20.00m, key: "k1"));
 
-        Assert.True(await _payments.Harness.Published.Any<PaymentCommandRejected>(
-            x => x.Context.Message.PaymentId == paymentId && x.Context.Message.ReasonCode == RejectionReasons.IdempotencyKeyReused));
+        Assert.True(await _payments.SawEvents<PaymentCommandRejected>(
+            m => m.PaymentId == paymentId && m.ReasonCode == RejectionReasons.IdempotencyKeyReused));
         Assert.Equal(10.00m, (await _payments.Payment(paymentId))!.CapturedAmount);
     }
 
@@ -227,7 +229,7 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         await _payments.Send(command);
 
         Assert.True(await Wait.Until(() => Task.FromResult(
-            _payments.Harness.Published.Select<PaymentAuthorised>(x => x.Context.Message.PaymentId == command.PaymentId).Count() == 2)));
+            _payments.Events<PaymentAuthorised>(m => m.PaymentId == command.PaymentId).Count == 2)));
         Assert.Single(await _payments.Ledger(command.PaymentId));
     }
 
@@ -267,7 +269,7 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
 
         await _payments.WaitForState(paymentId, "Captured");
         Assert.True(await Wait.Until(() => Task.FromResult(
-            _payments.Harness.Published.Select<PaymentCommandRejected>(x => x.Context.Message.PaymentId == paymentId).Count() == 2)));
+            _payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId).Count == 2)));
         Assert.Equal(100.00m, (await _payments.Payment(paymentId))!.CapturedAmount);
         var ledger = await _payments.Ledger(paymentId);
         Assert.Equal(10, ledger.Count(t => t.Operation == LedgerOperation.Capture));

@@ -18,3 +18,8 @@ public sealed class SqliteSchedulerAndSagaTests : SchedulerAndSagaScenarios
 {
     protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
 }
+
+public sealed class SqliteCleanupTests : CleanupScenarios
+{
+    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
+}

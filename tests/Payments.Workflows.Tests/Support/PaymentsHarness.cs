@@ -48,7 +48,11 @@ public sealed class PaymentsHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         PaymentsWorkflowsRegistration.AddPaymentsCore(services, configuration);
-        services.AddMassTransitTestHarness(PaymentsWorkflowsRegistration.ConfigurePaymentsBus);
+        services.AddMassTransitTestHarness(x =>
+        {
+            PaymentsWorkflowsRegistration.ConfigurePaymentsBus(x);
+            x.AddConsumer<PaymentEventsSubscriber>();
+        });
         var provider = services.BuildServiceProvider(true);
 
         await TestDatabase.Create(provider);
@@ -67,6 +71,16 @@ public sealed class PaymentsHarness : IAsyncDisposable
         var endpoint = await Harness.Bus.GetSendEndpoint(PaymentStateDefinition.Address);
         await endpoint.Send(message, c => c.MessageId = messageId);
     }
+
+    /// <summary>Events of type <typeparamref name="T"/> a subscriber has received so far.</summary>
+    public IReadOnlyList<T> Events<T>(Func<T, bool> filter)
+        where T : class =>
+        Harness.Consumed.Select<T>(x => filter(x.Context.Message)).Select(x => x.Context.Message).ToList();
+
+    /// <summary>Waits until at least <paramref name="count"/> matching events were seen; true when they were.</summary>
+    public Task<bool> SawEvents<T>(Func<T, bool> filter, int count = 1, TimeSpan? timeout = null)
+        where T : class =>
+        Wait.Until(() => Task.FromResult(Events(filter).Count >= count), timeout);
 
     /// <summary>Reads the payment as stored, or null; a fresh scope each time, so nothing is cached.</summary>
     public async Task<PaymentState?> Payment(Guid paymentId)

@@ -8,25 +8,17 @@ using Xunit;
 namespace Payments.Workflows.Tests.Messaging;
 
 /// <summary>The bus outbox and the delivery service, run once per database provider by the derived classes.</summary>
-public abstract class DeliveryScenarios
+public abstract class DeliveryScenarios : MessagingScenarios
 {
     // Long enough for several delivery polls (100 ms in these hosts) to have had their chance.
     private static readonly TimeSpan ObservationWindow = TimeSpan.FromSeconds(1);
 
-    protected abstract ITestDatabase NewDatabase();
-
-    private async Task<ITestDatabase> CreatedDatabase()
-    {
-        var database = NewDatabase();
-        await database.Create();
-        return database;
-    }
 
     [Fact]
     public async Task A_message_published_outside_a_consumer_leaves_only_when_the_callers_transaction_commits()
     {
         await using var database = await CreatedDatabase();
-        await using var host = await MessagingHost.Start(database);
+        await using var host = await StartHost(database);
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -53,7 +45,7 @@ public abstract class DeliveryScenarios
     public async Task A_message_published_in_a_rolled_back_transaction_never_leaves()
     {
         await using var database = await CreatedDatabase();
-        await using var host = await MessagingHost.Start(database);
+        await using var host = await StartHost(database);
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -82,7 +74,7 @@ public abstract class DeliveryScenarios
     public async Task Rows_wait_while_the_bus_is_stopped_and_go_out_once_it_runs()
     {
         await using var database = await CreatedDatabase();
-        await using var host = await MessagingHost.Start(database);
+        await using var host = await StartHost(database);
         var bus = host.Services.GetRequiredService<IBusControl>();
 
         await bus.StopAsync(TestContext.Current.CancellationToken);
@@ -109,7 +101,7 @@ public abstract class DeliveryScenarios
     public async Task One_poison_row_does_not_delay_the_hundred_healthy_rows_behind_it()
     {
         await using var database = await CreatedDatabase();
-        await using var host = await MessagingHost.Start(database, options: o =>
+        await using var host = await StartHost(database, options: o =>
         {
             o.MaxDeliveryAttempts = 3;
             o.DeliveryRetryDelay = TimeSpan.FromMilliseconds(200);
@@ -147,8 +139,8 @@ public abstract class DeliveryScenarios
     {
         await using var database = await CreatedDatabase();
         var deliveries = new DeliveryLog();
-        await using var first = await MessagingHost.Start(database, deliveries: deliveries);
-        await using var second = await MessagingHost.Start(database, deliveries: deliveries);
+        await using var first = await StartHost(database, deliveries: deliveries);
+        await using var second = await StartHost(database, deliveries: deliveries);
         const int messages = 40;
 
         var publishes = new List<Task>();
@@ -172,5 +164,34 @@ public abstract class DeliveryScenarios
         Assert.Equal(messages, await first.Query(db => db.Effects.CountAsync()));
         Assert.Empty(first.Harness.Published.Select<Fault<DoWork>>(TestContext.Current.CancellationToken));
         Assert.Empty(second.Harness.Published.Select<Fault<DoWork>>(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Two_delivery_services_on_one_database_never_send_the_same_row_twice()
+    {
+        await using var database = await CreatedDatabase();
+        var deliveries = new DeliveryLog();
+        await using var first = await StartHost(database, deliveries: deliveries, options: o => o.DeliveryBatchSize = 20);
+        await using var second = await StartHost(database, deliveries: deliveries, options: o => o.DeliveryBatchSize = 20);
+        const int rows = 200;
+
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await using var scope = first.Services.CreateAsyncScope();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            for (var i = 0; i < rows / 4; i++)
+                await publish.Publish(new WorkDone { Key = "claimed", Index = (batch * rows / 4) + i }, TestContext.Current.CancellationToken);
+            await scope.ServiceProvider.GetRequiredService<TestDbContext>().SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Eventually.True(() => first.Query(db => db.OutboxMessages.CountAsync()).ContinueWith(t => t.Result == 0), "the outbox is empty");
+        await Eventually.True(() => deliveries.Count("claimed") == rows, "every row reached the consumer");
+
+        int Sent(MessagingHost host) =>
+            host.Harness.Consumed.Select<WorkDone>(x => x.Context.Message.Key == "claimed", TestContext.Current.CancellationToken).Count();
+
+        // Each send reaches the consumer of the instance that sent it; a row sent twice would be counted twice.
+        await Eventually.True(() => Sent(first) + Sent(second) >= rows, "both hosts recorded their consumptions");
+        Assert.Equal(rows, Sent(first) + Sent(second));
     }
 }
