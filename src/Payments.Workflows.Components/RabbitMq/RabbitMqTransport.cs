@@ -27,6 +27,10 @@ public static class RabbitMqTransport
         x.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
         x.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
 
+        // Commands are sent to endpoint exchanges, which drop what arrives before their queue is bound: the host
+        // reports started only once every endpoint has declared its topology.
+        x.AddOptions<MassTransitHostOptions>().Configure(o => o.WaitUntilStarted = true);
+
         x.AddConsumer<RawCommandConsumer<RawAuthorisePayment, AuthorisePayment>, RawCommandConsumerDefinition<RawAuthorisePayment, AuthorisePayment>>();
         x.AddConsumer<RawCommandConsumer<RawCapturePayment, CapturePayment>, RawCommandConsumerDefinition<RawCapturePayment, CapturePayment>>();
         x.AddConsumer<RawCommandConsumer<RawVoidPayment, VoidPayment>, RawCommandConsumerDefinition<RawVoidPayment, VoidPayment>>();
