@@ -1,4 +1,10 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.RawCommands;
 using Payments.Workflows.Contracts;
+using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
 
@@ -56,5 +62,64 @@ public sealed class RawJsonCommandTests(RabbitMqServer rabbitMq, PostgresServer 
             .Select(m => (m.GetProperty("command").GetString(), m.GetProperty("idempotencyKey").GetString(), m.GetProperty("reasonCode").GetString()))
             .OrderBy(m => m.Item1).ToList();
         Assert.Equal([("Capture", "c", "payment-not-found"), ("Refund", "r", "payment-not-found"), ("Void", "v", "payment-not-found")], seen);
+    }
+
+    [Fact]
+    public async Task Commands_without_a_message_id_published_twice_are_applied_once()
+    {
+        var captured = await Amqp.Observe<PaymentCaptured>();
+        var paymentId = Guid.NewGuid();
+        var authorise = $$"""{"paymentId":"{{paymentId}}","idempotencyKey":"auth-1","merchantId":"m-raw","customerId":"c-raw","amount":40.00,"currency":"EUR","cardToken":"tok_visa"}""";
+        var capture = $$"""{"paymentId":"{{paymentId}}","idempotencyKey":"cap-1","amount":40.00}""";
+
+        await Amqp.PublishCommand("authorise-payment", authorise);
+        await Amqp.PublishCommand("authorise-payment", authorise);
+        await Service.WaitForState(paymentId, "Authorised");
+        await Amqp.PublishCommand("capture-payment", capture);
+        await Amqp.PublishCommand("capture-payment", capture);
+
+        // The second copy reaches the inbox under the same derived id and is acknowledged without effect; had it
+        // got an id of its own, the saga would have seen it and published PaymentCaptured again.
+        foreach (var (command, key) in new[] { ("authorise-payment", "auth-1"), ("capture-payment", "cap-1") })
+        {
+            var derivedId = RawMessageIds.For(command, paymentId, key);
+            await Eventually.MatchesAsync(ct => InboxReceives(derivedId, ct), counts => counts.Contains(2), Timeout,
+                $"the second {command} copy to reach the inbox under the derived id", Cancellation);
+        }
+
+        var payment = await Service.WaitForState(paymentId, "Captured");
+        var ledger = await Service.Ledger(paymentId);
+        Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture], ledger.Select(t => t.Operation).Order());
+        Assert.Equal(["Authorise", "Capture"], payment.Operations.Select(o => o.Command));
+        Assert.Single(await Amqp.Messages(captured, Cancellation));
+        LedgerInvariants.Hold(ledger, await Service.AllEntries());
+    }
+
+    [Fact]
+    public async Task A_GUID_message_id_is_the_message_id_and_a_redelivered_copy_is_applied_once()
+    {
+        var captured = await Amqp.Observe<PaymentCaptured>();
+        var authorise = Authorise(15.00m);
+        await Service.Send(authorise);
+        await Service.WaitForState(authorise.PaymentId, "Authorised");
+        var messageId = Guid.NewGuid();
+        var capture = $$"""{"paymentId":"{{authorise.PaymentId}}","idempotencyKey":"cap-guid","amount":15.00}""";
+
+        await Amqp.PublishCommand("capture-payment", capture, messageId.ToString());
+        await Amqp.PublishCommand("capture-payment", capture, messageId.ToString());
+
+        await Eventually.MatchesAsync(ct => InboxReceives(messageId, ct), counts => counts.Contains(2), Timeout,
+            "the second copy to reach the inbox under its message_id", Cancellation);
+        await Service.WaitForState(authorise.PaymentId, "Captured");
+        Assert.Single(await Amqp.Messages(captured, Cancellation));
+        Assert.Single(await Service.Ledger(authorise.PaymentId), t => t.Operation == LedgerOperation.Capture);
+    }
+
+    /// <summary>Receive counts of the inbox rows (one per consumer) of a message id.</summary>
+    private async Task<List<int>> InboxReceives(Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var scope = Service.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PaymentsDbContext>().Set<InboxState>().AsNoTracking()
+            .Where(i => i.MessageId == messageId && i.Consumed != null).Select(i => i.ReceiveCount).ToListAsync(cancellationToken);
     }
 }

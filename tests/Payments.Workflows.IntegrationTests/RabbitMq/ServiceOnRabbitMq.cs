@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Workflows.Contracts;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
 
@@ -48,7 +50,23 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
     }
 
     /// <summary>Another instance of the service on the same virtual host and database.</summary>
-    protected Task<ServiceHost> StartInstance() => ServiceHost.Start(VirtualHostUri, Database, Settings);
+    protected Task<ServiceHost> StartInstance() => ServiceHost.Start(VirtualHostUri, Database, Settings, ConfigureServices);
+
+    /// <summary>Test-only service replacements for the test's instances.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    protected static AuthorisePayment Authorise(decimal amount, string token = "tok_visa") => new()
+    {
+        PaymentId = Guid.NewGuid(),
+        IdempotencyKey = $"auth-{Guid.NewGuid():N}",
+        MerchantId = "merchant-rmq",
+        CustomerId = "customer-rmq",
+        Amount = amount,
+        Currency = "EUR",
+        CardToken = token,
+    };
 
     /// <summary>The bus starts in the background: wait until every service queue has its consumer.</summary>
     protected Task WaitForEndpoints() =>

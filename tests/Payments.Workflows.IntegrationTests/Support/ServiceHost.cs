@@ -23,7 +23,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
-    public static async Task<ServiceHost> Start(Uri rabbitMq, string postgres, IDictionary<string, string?>? settings = null)
+    /// <param name="configureServices">Test-only replacements, registered before the service's own (which use TryAdd).</param>
+    public static async Task<ServiceHost> Start(Uri rabbitMq, string postgres, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         var values = new Dictionary<string, string?>
@@ -38,6 +40,7 @@ public sealed class ServiceHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
         builder.Configuration.AddInMemoryCollection(values);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddPaymentsWorkflows(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
