@@ -9,6 +9,7 @@ using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Configuration;
 using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.RabbitMq;
 using Payments.Workflows.Components.Status;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Sagas;
@@ -31,9 +32,10 @@ public static class PaymentsWorkflowsRegistration
             {
                 case TransportKind.RabbitMq:
                     var uri = new Uri(configuration.GetConnectionString("RabbitMq")!);
+                    x.AddPaymentsRabbitMq(configuration);
                     x.UsingRabbitMq((context, cfg) =>
                     {
-                        cfg.Host(uri);
+                        cfg.ConfigurePaymentsRabbitMq(context, uri);
                         cfg.ConfigureEndpoints(context);
                     });
                     break;
@@ -87,6 +89,14 @@ public static class PaymentsWorkflowsRegistration
         x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();
         x.AddConsumer<AuthoriseWithAcquirerConsumer, AuthoriseWithAcquirerConsumerDefinition>();
         x.AddConsumer<GetPaymentStatusConsumer>();
+
+        // Outside retry and the inbox/outbox (both are added when the saga's messages are configured, after every
+        // endpoint callback), so a retried message keeps its partition and a payment's messages stay in order.
+        x.AddConfigureEndpointsCallback((_, queueName, endpoint) =>
+        {
+            if (queueName == PaymentStateDefinition.Name)
+                endpoint.UsePaymentPartitioner();
+        });
         x.AddConfigureEndpointsCallback((_, _, endpoint) =>
         {
             // Outside everything else on the endpoint: a conflicting first insert, a deadlock or a serialisation
@@ -95,7 +105,7 @@ public static class PaymentsWorkflowsRegistration
             {
                 r.Handle<DbUpdateException>();
                 r.Handle<InvalidOperationException>(e => e.InnerException is not null);
-                r.Intervals(10, 50, 100, 250, 500, 1000);
+                r.Intervals(0, 10, 50, 100, 250, 500, 1000);
             });
         });
     }

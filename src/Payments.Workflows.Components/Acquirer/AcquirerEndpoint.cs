@@ -5,5 +5,6 @@ public static class AcquirerEndpoint
     /// <summary>The queue the acquirer consumer reads; its own queue, so a slow acquirer backs up nothing else.</summary>
     public const string Name = "acquirer-authorisation";
 
-    public static readonly Uri Address = new($"queue:{Name}");
+    /// <summary>The endpoint's exchange, not <c>queue:</c>; see <see cref="Authorisation.PaymentStateDefinition.Address"/>.</summary>
+    public static readonly Uri Address = new($"exchange:{Name}");
 }

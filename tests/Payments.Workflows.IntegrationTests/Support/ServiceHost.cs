@@ -23,6 +23,7 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
+    /// <param name="configureServices">Test-only replacements, registered before the service's own (which use TryAdd).</param>
     public static async Task<ServiceHost> Start(Uri rabbitMq, string postgres, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null)
     {
@@ -39,8 +40,8 @@ public sealed class ServiceHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
         builder.Configuration.AddInMemoryCollection(values);
-        builder.Services.AddPaymentsWorkflows(builder.Configuration);
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddPaymentsWorkflows(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new ServiceHost(host);

@@ -1,0 +1,29 @@
+namespace Payments.Workflows.Components.RabbitMq;
+
+/// <summary>Queue and consumer settings on RabbitMQ, bound from "Payments:RabbitMq" (environment: Payments__RabbitMq__*).</summary>
+public sealed class RabbitMqOptions
+{
+    public const string SectionName = "Payments:RabbitMq";
+
+    /// <summary>
+    /// Declare every service queue as a quorum queue (replicated, with a delivery limit). Turn off only for a broker
+    /// that has none; a queue's type cannot change once declared, so switching needs the queues deleted first.
+    /// </summary>
+    public bool QuorumQueues { get; set; } = true;
+
+    /// <summary>
+    /// Times the broker hands one message out before it dead-letters it to the queue's <c>_error</c> queue
+    /// (quorum queues only). Counts only deliveries that ended without an acknowledgement, such as a crashed
+    /// instance; a message that fails in a consumer goes to <c>_error</c> at once after its retries.
+    /// </summary>
+    public int DeliveryLimit { get; set; } = 20;
+
+    /// <summary>Unacknowledged messages the broker sends ahead to each endpoint's consumer.</summary>
+    public int PrefetchCount { get; set; } = 32;
+
+    /// <summary>
+    /// Messages each endpoint works on at once (the acquirer endpoint has its own limit,
+    /// Payments:Acquirer:ConcurrentMessageLimit).
+    /// </summary>
+    public int ConcurrentMessageLimit { get; set; } = 16;
+}

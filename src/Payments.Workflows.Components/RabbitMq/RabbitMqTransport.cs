@@ -1,0 +1,96 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Components.RawCommands;
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Components.RabbitMq;
+
+/// <summary>
+/// The service on RabbitMQ: publisher confirms, prefetch and concurrency, quorum queues that dead-letter to their
+/// <c>_error</c> queue at a delivery limit, and the raw-JSON command endpoints for publishers without our contracts.
+/// </summary>
+public static class RabbitMqTransport
+{
+    private const string DeliveryLimitArgument = "x-delivery-limit";
+    private const string DeadLetterStrategyArgument = "x-dead-letter-strategy";
+    private const string OverflowArgument = "x-overflow";
+    private const string DeadLetterExchangeArgument = "x-dead-letter-exchange";
+
+    /// <summary>
+    /// Registrations that only RabbitMQ needs, inside <c>AddMassTransit</c>: options, the raw command consumers,
+    /// and the queue settings of every endpoint that <c>ConfigureEndpoints</c> creates.
+    /// </summary>
+    public static void AddPaymentsRabbitMq(this IBusRegistrationConfigurator x, IConfiguration configuration)
+    {
+        x.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
+        x.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+
+        // Commands are sent to endpoint exchanges, which drop what arrives before their queue is bound: the host
+        // reports started only once every endpoint has declared its topology.
+        x.AddOptions<MassTransitHostOptions>().Configure(o => o.WaitUntilStarted = true);
+
+        x.AddConsumer<RawCommandConsumer<RawAuthorisePayment, AuthorisePayment>, RawCommandConsumerDefinition<RawAuthorisePayment, AuthorisePayment>>();
+        x.AddConsumer<RawCommandConsumer<RawCapturePayment, CapturePayment>, RawCommandConsumerDefinition<RawCapturePayment, CapturePayment>>();
+        x.AddConsumer<RawCommandConsumer<RawVoidPayment, VoidPayment>, RawCommandConsumerDefinition<RawVoidPayment, VoidPayment>>();
+        x.AddConsumer<RawCommandConsumer<RawRefundPayment, RefundPayment>, RawCommandConsumerDefinition<RawRefundPayment, RefundPayment>>();
+
+        x.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
+        {
+            if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                ConfigureQueue(rabbit, queueName, context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
+        });
+    }
+
+    /// <summary>The host and bus-wide settings, inside <c>UsingRabbitMq</c>, before <c>ConfigureEndpoints</c>.</summary>
+    public static void ConfigurePaymentsRabbitMq(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, Uri host)
+    {
+        var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+
+        // A send or publish completes only once the broker has taken responsibility for the message.
+        cfg.Host(host, h => h.PublisherConfirmation = true);
+
+        cfg.PrefetchCount = options.PrefetchCount;
+        cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+
+        // MassTransit declares <queue>_error and <queue>_skipped with the arguments of their queue. They keep its
+        // type but must not dead-letter anywhere themselves: a message in them stays until an operator moves it.
+        cfg.SendTopology.ConfigureErrorSettings = RemoveDeadLettering;
+        cfg.SendTopology.ConfigureDeadLetterSettings = RemoveDeadLettering;
+    }
+
+    /// <summary>The error queue MassTransit (and the broker, at the delivery limit) moves a queue's failures to.</summary>
+    public static string ErrorQueueFor(string queueName) => $"{queueName}_error";
+
+    private static void ConfigureQueue(IRabbitMqReceiveEndpointConfigurator endpoint, string queueName, RabbitMqOptions options)
+    {
+        var errorQueue = ErrorQueueFor(queueName);
+        if (options.QuorumQueues)
+        {
+            endpoint.SetQuorumQueue();
+            endpoint.SetQueueArgument(DeliveryLimitArgument, options.DeliveryLimit);
+
+            // At-least-once dead-lettering (RabbitMQ 3.10+): a message leaves the queue only once the error
+            // queue has it. It requires reject-publish overflow, which matters only if a length limit is set.
+            endpoint.SetQueueArgument(DeadLetterStrategyArgument, "at-least-once");
+            endpoint.SetQueueArgument(OverflowArgument, "reject-publish");
+        }
+
+        // Declared with the endpoint, not on the first failure, so the dead-letter exchange always has a queue
+        // behind it; its arguments match what MassTransit declares for it later.
+        endpoint.BindDeadLetterQueue(errorQueue, errorQueue, queue =>
+        {
+            if (options.QuorumQueues)
+                queue.SetQuorumQueue();
+        });
+    }
+
+    private static void RemoveDeadLettering(IRabbitMqQueueBindingConfigurator queue)
+    {
+        queue.SetQueueArgument(DeadLetterExchangeArgument, null);
+        queue.SetQueueArgument(DeliveryLimitArgument, null);
+        queue.SetQueueArgument(DeadLetterStrategyArgument, null);
+        queue.SetQueueArgument(OverflowArgument, null);
+    }
+}

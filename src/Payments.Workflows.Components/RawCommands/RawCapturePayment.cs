@@ -1,0 +1,22 @@
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Components.RawCommands;
+
+/// <summary><see cref="CapturePayment"/> as raw JSON, routing key capture-payment.</summary>
+public sealed record RawCapturePayment : IRawCommand<CapturePayment>
+{
+    public static string RoutingKey => "capture-payment";
+
+    public Guid? PaymentId { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    public decimal? Amount { get; init; }
+
+    public CapturePayment ToCommand()
+    {
+        InvalidRawCommandException.ThrowIfMissing(RoutingKey,
+            ("paymentId", PaymentId is { } id && id != Guid.Empty), ("idempotencyKey", IdempotencyKey is not null), ("amount", Amount is not null));
+        return new CapturePayment { PaymentId = PaymentId!.Value, IdempotencyKey = IdempotencyKey!, Amount = Amount!.Value };
+    }
+}

@@ -1,0 +1,22 @@
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Components.RawCommands;
+
+/// <summary><see cref="RefundPayment"/> as raw JSON, routing key refund-payment.</summary>
+public sealed record RawRefundPayment : IRawCommand<RefundPayment>
+{
+    public static string RoutingKey => "refund-payment";
+
+    public Guid? PaymentId { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    public decimal? Amount { get; init; }
+
+    public RefundPayment ToCommand()
+    {
+        InvalidRawCommandException.ThrowIfMissing(RoutingKey,
+            ("paymentId", PaymentId is { } id && id != Guid.Empty), ("idempotencyKey", IdempotencyKey is not null), ("amount", Amount is not null));
+        return new RefundPayment { PaymentId = PaymentId!.Value, IdempotencyKey = IdempotencyKey!, Amount = Amount!.Value };
+    }
+}

@@ -1,0 +1,20 @@
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Components.RawCommands;
+
+/// <summary><see cref="VoidPayment"/> as raw JSON, routing key void-payment.</summary>
+public sealed record RawVoidPayment : IRawCommand<VoidPayment>
+{
+    public static string RoutingKey => "void-payment";
+
+    public Guid? PaymentId { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    public VoidPayment ToCommand()
+    {
+        InvalidRawCommandException.ThrowIfMissing(RoutingKey,
+            ("paymentId", PaymentId is { } id && id != Guid.Empty), ("idempotencyKey", IdempotencyKey is not null));
+        return new VoidPayment { PaymentId = PaymentId!.Value, IdempotencyKey = IdempotencyKey! };
+    }
+}

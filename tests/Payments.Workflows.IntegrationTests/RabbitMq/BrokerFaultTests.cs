@@ -1,0 +1,113 @@
+using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Contracts;
+using Payments.Workflows.IntegrationTests.Fixtures;
+using Payments.Workflows.IntegrationTests.Support;
+
+namespace Payments.Workflows.IntegrationTests.RabbitMq;
+
+/// <summary>Broker connections cut mid-stream, and several instances on one broker and database: nothing lost, nothing twice.</summary>
+public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer postgres) : ServiceOnRabbitMq(rabbitMq, postgres)
+{
+    private const int Payments = 30;
+    private static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Connections_closed_by_the_broker_mid_stream_lose_and_duplicate_nothing()
+    {
+        var payments = Enumerable.Range(0, Payments).Select(_ => Authorise(20.00m)).ToList();
+
+        var cut = CloseConnectionsOnceProcessing(payments.Select(p => p.PaymentId), states => states.Any(s => s is not null));
+        foreach (var payment in payments)
+            await SendUntilConfirmed(Service, payment);
+        Assert.True(await cut > 0);
+        await WaitForAll(Service, payments, "Authorised");
+
+        cut = CloseConnectionsOnceProcessing(payments.Select(p => p.PaymentId), states => states.Any(s => s == "Captured"));
+        foreach (var payment in payments)
+            await SendUntilConfirmed(Service, Capture(payment));
+        Assert.True(await cut > 0);
+        await WaitForAll(Service, payments, "Captured");
+
+        await AssertEachOperationPostedOnce(payments);
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_broker_and_database_complete_every_payment_and_post_each_operation_once()
+    {
+        await using var second = await StartInstance();
+        await Eventually.MatchesAsync(ct => Management.GetQueueAsync(VirtualHost, "payment-state", ct), q => q?.Consumers == 2, Timeout,
+            "both instances to consume payment-state", Cancellation);
+        var payments = Enumerable.Range(0, Payments).Select(_ => Authorise(20.00m)).ToList();
+
+        foreach (var (payment, index) in payments.Select((p, i) => (p, i)))
+            await SendUntilConfirmed(index % 2 == 0 ? Service : second, payment);
+        await WaitForAll(Service, payments, "Authorised");
+
+        // Each capture from both instances at once, as two publishers retrying the same request: the copies race
+        // across instances for the payment's row, and the idempotency key makes them one capture.
+        await Task.WhenAll(payments.SelectMany(p => new[] { SendUntilConfirmed(Service, Capture(p)), SendUntilConfirmed(second, Capture(p)) }));
+        await WaitForAll(second, payments, "Captured");
+
+        await AssertEachOperationPostedOnce(payments);
+    }
+
+    private static CapturePayment Capture(AuthorisePayment payment) =>
+        new() { PaymentId = payment.PaymentId, IdempotencyKey = $"cap-{payment.PaymentId:N}", Amount = payment.Amount };
+
+    /// <summary>Closes every connection of the virtual host as soon as <paramref name="started"/> holds; returns how many.</summary>
+    private Task<int> CloseConnectionsOnceProcessing(IEnumerable<Guid> paymentIds, Func<IReadOnlyList<string?>, bool> started)
+    {
+        var ids = paymentIds.ToList();
+        return Task.Run(async () =>
+        {
+            await Eventually.MatchesAsync(async ct => await States(Service, ids, ct), started, StreamTimeout, "processing to start", Cancellation);
+            return await Management.CloseConnectionsAsync(VirtualHost, "fault injection: connection cut mid-stream", Cancellation);
+        });
+    }
+
+    /// <summary>A publisher's retry: the same message (same MessageId) until the broker confirms it.</summary>
+    private static async Task SendUntilConfirmed<T>(ServiceHost instance, T message)
+        where T : class
+    {
+        var messageId = Guid.NewGuid();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await instance.Send(message, messageId);
+                return;
+            }
+            catch (Exception) when (attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), Cancellation);
+            }
+        }
+    }
+
+    private static Task WaitForAll(ServiceHost instance, IReadOnlyList<AuthorisePayment> payments, string state) =>
+        Eventually.MatchesAsync(ct => States(instance, payments.Select(p => p.PaymentId).ToList(), ct), states => states.All(s => s == state),
+            StreamTimeout, $"all {payments.Count} payments to reach {state}", Cancellation);
+
+    private static async Task<IReadOnlyList<string?>> States(ServiceHost instance, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        var states = new List<string?>();
+        foreach (var id in ids)
+            states.Add((await instance.Payment(id, cancellationToken))?.CurrentState);
+        return states;
+    }
+
+    private async Task AssertEachOperationPostedOnce(IReadOnlyList<AuthorisePayment> payments)
+    {
+        foreach (var payment in payments)
+        {
+            var ledger = await Service.Ledger(payment.PaymentId);
+            Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture], ledger.Select(t => t.Operation).Order());
+            Assert.Equal(["Authorise", "Capture"], (await Service.Payment(payment.PaymentId))!.Operations.Select(o => o.Command).Order());
+            LedgerInvariants.Hold(ledger, []);
+        }
+
+        var entries = await Service.AllEntries();
+        Assert.Equal(payments.Count * 2, entries.Select(e => e.TransactionId).Distinct().Count());
+        LedgerInvariants.Hold([], entries);
+    }
+}

@@ -1,0 +1,42 @@
+using Payments.Workflows.Contracts;
+using Payments.Workflows.IntegrationTests.Fixtures;
+
+namespace Payments.Workflows.IntegrationTests.RabbitMq;
+
+/// <summary>Partitioning by PaymentId on the saga endpoint: one payment's commands are applied one at a time, in arrival order.</summary>
+public sealed class PaymentOrderingTests(RabbitMqServer rabbitMq, PostgresServer postgres) : ServiceOnRabbitMq(rabbitMq, postgres)
+{
+    private const int Captures = 25;
+
+    // Plenty of concurrency on the endpoint: without partitioning, commands for one payment would race for its row.
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Payments:RabbitMq:ConcurrentMessageLimit"] = "32",
+        ["Payments:RabbitMq:PrefetchCount"] = "64",
+    };
+
+    [Fact]
+    public async Task A_burst_of_captures_for_one_payment_is_applied_one_at_a_time_in_the_order_it_arrived()
+    {
+        var authorise = Authorise(Captures);
+        await Service.Send(authorise);
+        await Service.WaitForState(authorise.PaymentId, "Authorised");
+        var keys = Enumerable.Range(1, Captures).Select(i => $"cap-{i:D2}").ToList();
+
+        // Each send returns once the broker has confirmed it, so the queue holds them in this order.
+        foreach (var key in keys)
+            await Service.Send(new CapturePayment { PaymentId = authorise.PaymentId, IdempotencyKey = key, Amount = 1.00m });
+
+        var payment = await Service.WaitForState(authorise.PaymentId, "Captured");
+        var applied = payment.Operations.Where(o => o.Command == "Capture").OrderBy(o => o.RecordedAt).Select(o => o.IdempotencyKey).ToList();
+
+        // RabbitMQ.Client hands deliveries to MassTransit concurrently (up to the endpoint's limit), so two commands
+        // delivered in the same instant may reach the partitioner in either order; from there on a payment's
+        // messages run one at a time, in order. Without the partitioner they race for the row and land far apart.
+        Assert.Equal(keys.Order(), applied.Order());
+        Assert.All(keys.Select((key, sent) => (key, sent, at: applied.IndexOf(key))),
+            k => Assert.True(Math.Abs(k.at - k.sent) <= 1, $"{k.key}, sent {k.sent + 1}th, was applied {k.at + 1}th: {string.Join(", ", applied)}"));
+        Assert.Equal(Enumerable.Range(1, Captures).Select(i => (decimal)i), payment.Operations.Where(o => o.Command == "Capture")
+            .OrderBy(o => o.RecordedAt).Select(o => o.ResultAmount!.Value));
+    }
+}
