@@ -25,6 +25,8 @@ public sealed record BenchmarkOptions
           --report FILE                JSON report; the markdown table is written next to it as FILE.md
                                        (default benchmark-results/report.json)
           --in-flight N                messages or payments in flight at maximum rate (default 256)
+          --half-load-seconds S        longest half-load run; it sends min(N, S x offered rate) payments
+                                       (default N/20 between 10 and 300: 300 s, the memory-flatness run, at N = 6000+)
           --help                       this text
         """;
 
@@ -38,7 +40,11 @@ public sealed record BenchmarkOptions
 
     public int InFlight { get; init; } = 256;
 
+    public int? HalfLoadSeconds { get; init; }
+
     public bool Help { get; init; }
+
+    public int HalfLoadSecondsOrDefault => HalfLoadSeconds ?? Math.Clamp(Payments / 20, 10, 300);
 
     public string MarkdownPath => Path.ChangeExtension(ReportPath, ".md");
 
@@ -60,6 +66,7 @@ public sealed record BenchmarkOptions
                 "--transport" => options with { Transport = ParseEnum<BenchmarkTransport>(name, Value()) },
                 "--report" => options with { ReportPath = ReportFile(name, Value()) },
                 "--in-flight" => options with { InFlight = PositiveInt(name, Value(), 1, 100_000) },
+                "--half-load-seconds" => options with { HalfLoadSeconds = PositiveInt(name, Value(), 1, 86_400) },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };

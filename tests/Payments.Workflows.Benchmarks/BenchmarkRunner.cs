@@ -118,6 +118,7 @@ public static class BenchmarkRunner
         ["database"] = options.Database.ToString(),
         ["transport"] = options.Transport.ToString(),
         ["inFlight"] = options.InFlight,
+        ["halfLoadSeconds"] = options.HalfLoadSecondsOrDefault,
         ["ledgerDuplicateShare"] = LedgerPostingWorkload.DuplicateShare,
         ["paymentDuplicateShare"] = PaymentPlan.DuplicateShare,
         ["paymentMix"] = "10% declined, 20% authorised only, 63% captured in full, 7% captured then refunded in part",

@@ -46,7 +46,8 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
 
         var counter = new DbActivityCounter();
         var probe = new LedgerProbe();
-        using var host = BuildHost(mode, connectionString, await servers.CreateVirtualHost(name, cancellationToken), counter, probe);
+        using var retries = new RetryLog();
+        using var host = BuildHost(mode, connectionString, await servers.CreateVirtualHost(name, cancellationToken), counter, probe, retries);
         await host.StartAsync(cancellationToken);
         try
         {
@@ -60,6 +61,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
 
             var activityBefore = counter.Snapshot();
             var receivedBefore = receives.Received;
+            var retriesBefore = retries.Retries;
             await using var sampler = ResourceSampler.Start(connectionString is null ? null : ct => OutboxRows(connectionString, ct));
             var started = Stopwatch.GetTimestamp();
             var phase = new LedgerProbe.Phase(options.Payments, options.InFlight);
@@ -82,6 +84,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
                 phase.Latency.Summary(),
                 connectionString is null ? null : Math.Round(activity.Transactions / (double)received, 2),
                 connectionString is null ? null : Math.Round(activity.Commands / (double)received, 2),
+                retries.Retries - retriesBefore,
                 resources,
                 invariants);
         }
@@ -177,10 +180,11 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
         return checks;
     }
 
-    private IHost BuildHost(LedgerMode mode, string? connectionString, Uri? virtualHost, DbActivityCounter counter, LedgerProbe probe)
+    private IHost BuildHost(LedgerMode mode, string? connectionString, Uri? virtualHost, DbActivityCounter counter, LedgerProbe probe,
+        RetryLog retries)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders().AddProvider(retries);
         if (connectionString is not null)
         {
             builder.Services.AddDbContext<BenchLedgerDbContext>(o =>
@@ -266,5 +270,6 @@ public sealed record LedgerRunResult(
     LatencySummary Latency,
     double? DbTransactionsPerMessage,
     double? DbCommandsPerMessage,
+    long MessageRetries,
     ResourceUsage Resources,
     IReadOnlyList<InvariantCheck> Invariants);

@@ -29,7 +29,8 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         var connectionString = await servers.CreateDatabase("payments", cancellationToken);
         var virtualHost = await servers.CreateVirtualHost("payments", cancellationToken);
         var counter = new DbActivityCounter();
-        using var host = BuildHost(connectionString, virtualHost, counter);
+        using var retries = new RetryLog();
+        using var host = BuildHost(connectionString, virtualHost, counter, retries);
         await host.StartAsync(cancellationToken);
         try
         {
@@ -64,13 +65,14 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
             await driver.ClosedLoop(Math.Min(200, options.Payments / 10), options.InFlight, cancellationToken);
 
             Console.WriteLine($"  maximum rate ({options.InFlight} payments in flight)");
-            var maxRate = await Measure(connectionString, counter, receives,
+            var maxRate = await Measure(connectionString, counter, receives, retries, options.Payments,
                 () => driver.ClosedLoop(options.Payments, options.InFlight, cancellationToken), null, cancellationToken);
 
             var offered = Math.Max(1, Math.Round(maxRate.PaymentsPerSecond / 2, 1));
-            Console.WriteLine($"  half load ({offered} payments/s offered)");
-            var halfLoad = await Measure(connectionString, counter, receives,
-                () => driver.OpenLoop(options.Payments, offered, cancellationToken), offered, cancellationToken);
+            var halfLoadPayments = (int)Math.Min(options.Payments, Math.Max(20, Math.Ceiling(offered * options.HalfLoadSecondsOrDefault)));
+            Console.WriteLine($"  half load ({offered} payments/s offered, {halfLoadPayments} payments)");
+            var halfLoad = await Measure(connectionString, counter, receives, retries, halfLoadPayments,
+                () => driver.OpenLoop(halfLoadPayments, offered, cancellationToken), offered, cancellationToken);
 
             var invariants = await Check(connectionString, driver, cancellationToken);
             return new PaymentLifecycleResult(maxRate.PaymentsPerSecond, maxRate, halfLoad, invariants);
@@ -81,11 +83,13 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         }
     }
 
-    private async Task<PaymentPhaseResult> Measure(string connectionString, DbActivityCounter counter, ReceiveCounter receives,
+    private async Task<PaymentPhaseResult> Measure(string connectionString, DbActivityCounter counter, ReceiveCounter receives, RetryLog retries,
+        int payments,
         Func<Task<PaymentDriver.Phase>> run, double? offered, CancellationToken cancellationToken)
     {
         var activityBefore = counter.Snapshot();
         var receivedBefore = receives.Received;
+        var retriesBefore = retries.Retries;
         await using var sampler = ResourceSampler.Start(ct => BacklogRows(connectionString, ct));
         var phase = await run();
         var seconds = phase.Seconds;
@@ -94,9 +98,9 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         var resources = await sampler.Stop();
         var command = phase.CommandLatency.Summary();
         return new PaymentPhaseResult(
-            options.Payments,
+            payments,
             Math.Round(seconds, 2),
-            Math.Round(options.Payments / seconds, 1),
+            Math.Round(payments / seconds, 1),
             offered,
             command.P99Ms,
             command,
@@ -105,6 +109,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
             Math.Round(received / seconds, 1),
             Math.Round(activity.Transactions / (double)received, 2),
             Math.Round(activity.Commands / (double)received, 2),
+            retries.Retries - retriesBefore,
             resources);
     }
 
@@ -147,10 +152,10 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         return checks;
     }
 
-    private IHost BuildHost(string connectionString, Uri? virtualHost, DbActivityCounter counter)
+    private IHost BuildHost(string connectionString, Uri? virtualHost, DbActivityCounter counter, RetryLog retries)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.ClearProviders().AddProvider(retries);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Payments:Transport"] = virtualHost is null ? "InMemory" : "RabbitMq",
@@ -209,4 +214,5 @@ public sealed record PaymentPhaseResult(
     double MessagesConsumedPerSecond,
     double DbTransactionsPerMessage,
     double DbCommandsPerMessage,
+    long MessageRetries,
     ResourceUsage Resources);

@@ -35,8 +35,8 @@ public static class ReportWriter
         md.AppendLine(CultureInfo.InvariantCulture, $"Invariants hold: **{(report.InvariantsHold ? "yes" : "NO")}**{(report.Failure is null ? "" : $" ({report.Failure})")}. " +
             $"Machine: {report.Machine.Cores} cores, {report.Machine.MemoryGiB} GiB, {report.Machine.Cpu}; load average {report.Machine.LoadAverageAtStart} at start, {report.Machine.LoadAverageAtEnd} at end.");
         md.AppendLine();
-        md.AppendLine("| Run | Throughput | p50 ms | p95 ms | p99 ms | max ms | DB tx / msg | DB cmds / msg | CPU % (of all cores) | Peak working set MB | Outbox backlog max |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Run | Throughput | p50 ms | p95 ms | p99 ms | max ms | DB tx / msg | DB cmds / msg | CPU % (of all cores) | Peak working set MB | Outbox backlog max | Retries |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         if (report.LedgerPosting is { } ledger)
         {
             Row(md, "Ledger posting, effectively-once (EF inbox/outbox)", ledger.EffectivelyOnce);
@@ -54,19 +54,21 @@ public static class ReportWriter
         if (report.Ceilings.Database is { } database)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| Database alone ({database.Workers} workers, same transaction) | {database.TransactionsPerSecond:0} tx/s | {Latency(database.Latency)} | {database.DbTransactionsPerPosting} | {database.DbCommandsPerPosting} | | | |");
+                $"| Database alone ({database.Workers} workers, same transaction) | {database.TransactionsPerSecond:0} tx/s | {Latency(database.Latency)} | {database.DbTransactionsPerPosting} | {database.DbCommandsPerPosting} | | | | |");
         }
 
         if (report.Ceilings.RabbitMq is { } rabbit)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| RabbitMQ alone (publish with confirms, then consume) | {rabbit.PublishThenConsumePerSecond:0} msg/s (publish {rabbit.PublishConfirmedPerSecond:0}/s, consume {rabbit.ConsumeAckedPerSecond:0}/s) | | | | | | | | | |");
+                $"| RabbitMQ alone (publish with confirms, then consume) | {rabbit.PublishThenConsumePerSecond:0} msg/s (publish {rabbit.PublishConfirmedPerSecond:0}/s, consume {rabbit.ConsumeAckedPerSecond:0}/s) | | | | | | | | | | |");
         }
 
         md.AppendLine();
         md.AppendLine("Throughput: ledger rows are distinct postings per second (5% of messages re-sent with the same MessageId on top); " +
             "lifecycle rows are payments per second to their terminal event with the ledger posted. Latency: ledger, first send to the " +
-            "posting's event; lifecycle, each command to its outcome event. DB figures are per message the service's endpoints received.");
+            "posting's event; lifecycle, each command to its outcome event. DB figures are per message the service's endpoints received " +
+            "(commands are statements sent, each a round trip; a commit is one more). Retries: MassTransit message retries (UseMessageRetry), " +
+            "e.g. two copies of a new payment racing to insert its saga row.");
         md.AppendLine();
 
         if (report.LedgerPosting is { } l && report.PaymentLifecycle is { } p)
@@ -119,11 +121,11 @@ public static class ReportWriter
 
     private static void Row(StringBuilder md, string name, LedgerRunResult run) =>
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"| {name} | {run.MessagesPerSecond:0} msg/s | {Latency(run.Latency)} | {run.DbTransactionsPerMessage?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {run.DbCommandsPerMessage?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {Resources(run.Resources)} |");
+            $"| {name} | {run.MessagesPerSecond:0} msg/s | {Latency(run.Latency)} | {run.DbTransactionsPerMessage?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {run.DbCommandsPerMessage?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {Resources(run.Resources)} | {run.MessageRetries} |");
 
     private static void Row(StringBuilder md, string name, PaymentPhaseResult run) =>
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"| {name} | {run.PaymentsPerSecond:0} payments/s ({run.MessagesConsumedPerSecond:0} msg/s) | {Latency(run.CommandLatency)} | {run.DbTransactionsPerMessage} | {run.DbCommandsPerMessage} | {Resources(run.Resources)} |");
+            $"| {name} | {run.PaymentsPerSecond:0} payments/s ({run.MessagesConsumedPerSecond:0} msg/s) | {Latency(run.CommandLatency)} | {run.DbTransactionsPerMessage} | {run.DbCommandsPerMessage} | {Resources(run.Resources)} | {run.MessageRetries} |");
 
     private static string Latency(LatencySummary latency) =>
         string.Create(CultureInfo.InvariantCulture, $"{latency.P50Ms} | {latency.P95Ms} | {latency.P99Ms} | {latency.MaxMs}");
