@@ -60,6 +60,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
             var sent = await Drive(endpoint, probe, warmUp, cancellationToken);
 
             var activityBefore = counter.Snapshot();
+            var statementsBefore = counter.Statements();
             var receivedBefore = receives.Received;
             var retriesBefore = retries.Retries;
             await using var sampler = ResourceSampler.Start(connectionString is null ? null : ct => OutboxRows(connectionString, ct));
@@ -85,6 +86,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
                 connectionString is null ? null : Math.Round(activity.Transactions / (double)received, 2),
                 connectionString is null ? null : Math.Round(activity.Commands / (double)received, 2),
                 retries.Retries - retriesBefore,
+                connectionString is null ? null : counter.StatementsPerMessage(statementsBefore, received),
                 resources,
                 invariants);
         }
@@ -271,5 +273,6 @@ public sealed record LedgerRunResult(
     double? DbTransactionsPerMessage,
     double? DbCommandsPerMessage,
     long MessageRetries,
+    IReadOnlyDictionary<string, double>? StatementsPerMessage,
     ResourceUsage Resources,
     IReadOnlyList<InvariantCheck> Invariants);

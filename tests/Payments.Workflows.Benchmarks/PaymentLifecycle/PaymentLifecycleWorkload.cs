@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -61,6 +63,13 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
             });
             await probe.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
+            // The service's receive endpoints as configured (prefetch, concurrency, filters): the settings the figures belong to.
+            var busProbe = JsonSerializer.Serialize<object>(host.Services.GetRequiredService<IBusControl>().GetProbeResult(cancellationToken),
+                new JsonSerializerOptions { WriteIndented = true });
+            await File.WriteAllTextAsync(Path.ChangeExtension(options.ReportPath, ".bus-probe.json"), busProbe, cancellationToken);
+            var endpointSettings = string.Join(", ", new[] { "prefetchCount", "concurrentMessageLimit" }.Select(key =>
+                $"{key} {string.Join("/", Regex.Matches(busProbe, $"\"{key}\":\\s*(\\d+)").Select(m => m.Groups[1].Value).Distinct())}"));
+
             Console.WriteLine("  warm-up");
             await driver.ClosedLoop(Math.Min(200, options.Payments / 10), options.InFlight, cancellationToken);
 
@@ -75,7 +84,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
                 () => driver.OpenLoop(halfLoadPayments, offered, cancellationToken), offered, cancellationToken);
 
             var invariants = await Check(connectionString, driver, cancellationToken);
-            return new PaymentLifecycleResult(maxRate.PaymentsPerSecond, maxRate, halfLoad, invariants);
+            return new PaymentLifecycleResult(maxRate.PaymentsPerSecond, maxRate, halfLoad, endpointSettings, invariants);
         }
         finally
         {
@@ -88,6 +97,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         Func<Task<PaymentDriver.Phase>> run, double? offered, CancellationToken cancellationToken)
     {
         var activityBefore = counter.Snapshot();
+        var statementsBefore = counter.Statements();
         var receivedBefore = receives.Received;
         var retriesBefore = retries.Retries;
         await using var sampler = ResourceSampler.Start(ct => BacklogRows(connectionString, ct));
@@ -110,6 +120,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
             Math.Round(activity.Transactions / (double)received, 2),
             Math.Round(activity.Commands / (double)received, 2),
             retries.Retries - retriesBefore,
+            counter.StatementsPerMessage(statementsBefore, received),
             resources);
     }
 
@@ -199,6 +210,7 @@ public sealed record PaymentLifecycleResult(
     double PaymentsPerSecond,
     PaymentPhaseResult MaxRate,
     PaymentPhaseResult HalfLoad,
+    string ServiceEndpointSettings,
     IReadOnlyList<InvariantCheck> Invariants);
 
 /// <summary>One lifecycle run. <see cref="P99Ms"/> is the command latency's p99 (a command to its outcome event).</summary>
@@ -215,4 +227,5 @@ public sealed record PaymentPhaseResult(
     double DbTransactionsPerMessage,
     double DbCommandsPerMessage,
     long MessageRetries,
+    IReadOnlyDictionary<string, double> StatementsPerMessage,
     ResourceUsage Resources);

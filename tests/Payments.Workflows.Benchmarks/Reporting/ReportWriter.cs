@@ -86,6 +86,19 @@ public static class ReportWriter
             md.AppendLine();
         }
 
+        md.AppendLine("Where the round trips go (statements per received message; each also pays its share of the commits above):");
+        md.AppendLine();
+        void Statements(string name, IReadOnlyDictionary<string, double>? statements)
+        {
+            if (statements is not null)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {string.Join("; ", statements.Select(s => $"{s.Key} {s.Value}"))}");
+        }
+
+        Statements("ledger, effectively-once", report.LedgerPosting?.EffectivelyOnce.StatementsPerMessage);
+        Statements("ledger, at-least-once", report.LedgerPosting?.AtLeastOnce.StatementsPerMessage);
+        Statements("payment lifecycle, maximum rate", report.PaymentLifecycle?.MaxRate.StatementsPerMessage);
+        md.AppendLine();
+
         md.AppendLine("<details><summary>Invariants, versions, settings</summary>");
         md.AppendLine();
         foreach (var (section, checks) in Invariants(report))
@@ -98,6 +111,8 @@ public static class ReportWriter
         md.AppendLine(string.Join(", ", report.Versions.Select(v => $"{v.Key} {v.Value}")));
         md.AppendLine();
         md.AppendLine(string.Join(", ", report.Settings.Select(s => $"{s.Key} = {s.Value}")));
+        if (report.PaymentLifecycle is { } service)
+            md.AppendLine(CultureInfo.InvariantCulture, $"\nService endpoints (bus probe): {service.ServiceEndpointSettings}.");
         md.AppendLine();
         md.AppendLine(report.Machine.Note);
         md.AppendLine();
