@@ -1,0 +1,97 @@
+namespace Payments.Workflows.Benchmarks;
+
+public enum BenchmarkDatabase
+{
+    PostgreSql,
+    Sqlite,
+}
+
+public enum BenchmarkTransport
+{
+    RabbitMq,
+    InMemory,
+}
+
+/// <summary>The command line, validated: a bad option fails with a message that names it and what it accepts.</summary>
+public sealed record BenchmarkOptions
+{
+    public const string Usage =
+        """
+        Usage: dotnet run -c Release --project tests/Payments.Workflows.Benchmarks -- [options]
+
+          --payments N                 messages per ledger-posting run and payments per lifecycle run (default 20000)
+          --database PostgreSql|Sqlite (default PostgreSql)
+          --transport RabbitMq|InMemory (default RabbitMq)
+          --report FILE                JSON report; the markdown table is written next to it as FILE.md
+                                       (default benchmark-results/report.json)
+          --in-flight N                messages or payments in flight at maximum rate (default 256)
+          --half-load-seconds S        longest half-load run; it sends min(N, S x offered rate) payments
+                                       (default N/20 between 10 and 300: 300 s, the memory-flatness run, at N = 6000+)
+          --help                       this text
+        """;
+
+    public int Payments { get; init; } = 20_000;
+
+    public BenchmarkDatabase Database { get; init; } = BenchmarkDatabase.PostgreSql;
+
+    public BenchmarkTransport Transport { get; init; } = BenchmarkTransport.RabbitMq;
+
+    public string ReportPath { get; init; } = Path.Combine("benchmark-results", "report.json");
+
+    public int InFlight { get; init; } = 256;
+
+    public int? HalfLoadSeconds { get; init; }
+
+    public bool Help { get; init; }
+
+    public int HalfLoadSecondsOrDefault => HalfLoadSeconds ?? Math.Clamp(Payments / 20, 10, 300);
+
+    public string MarkdownPath => Path.ChangeExtension(ReportPath, ".md");
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                ? args[++i]
+                : throw new ArgumentException($"{name} needs a value.");
+
+            options = name switch
+            {
+                "--payments" => options with { Payments = PositiveInt(name, Value(), 10, 10_000_000) },
+                "--database" => options with { Database = ParseEnum<BenchmarkDatabase>(name, Value()) },
+                "--transport" => options with { Transport = ParseEnum<BenchmarkTransport>(name, Value()) },
+                "--report" => options with { ReportPath = ReportFile(name, Value()) },
+                "--in-flight" => options with { InFlight = PositiveInt(name, Value(), 1, 100_000) },
+                "--half-load-seconds" => options with { HalfLoadSeconds = PositiveInt(name, Value(), 1, 86_400) },
+                "--help" or "-h" => options with { Help = true },
+                _ => throw new ArgumentException($"Unknown option '{name}'."),
+            };
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string value, int min, int max) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max}; got '{value}'.");
+
+    private static T ParseEnum<T>(string name, string value)
+        where T : struct, Enum =>
+        Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ArgumentException($"{name} must be {string.Join(" or ", Enum.GetNames<T>())}; got '{value}'.");
+
+    private static string ReportFile(string name, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.EndsWith('/') || Directory.Exists(value))
+            throw new ArgumentException($"{name} must name a file (e.g. benchmark-results/report.json); got '{value}'.");
+        if (!value.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{name} must end in .json (the markdown table goes next to it as .md); got '{value}'.");
+        return value;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Payments.Workflows.Benchmarks.Ceilings;
+using Payments.Workflows.Benchmarks.Infrastructure;
+using Payments.Workflows.Benchmarks.LedgerPosting;
+using Payments.Workflows.Benchmarks.PaymentLifecycle;
+using Payments.Workflows.Benchmarks.Reporting;
+
+namespace Payments.Workflows.Benchmarks;
+
+/// <summary>
+/// Runs, in order: the database and broker ceilings, MassTransit alone, ledger posting at-least-once and
+/// effectively-once, then the payment lifecycle at maximum rate and at half of it. Checks correctness after each,
+/// writes the report, and exits non-zero when any invariant fails or a run breaks.
+/// </summary>
+public static class BenchmarkRunner
+{
+    /// <summary>Concurrent transactions of the database-alone ceiling.</summary>
+    private const int DatabaseCeilingWorkers = 16;
+
+    public static async Task<int> Run(BenchmarkOptions options)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        var ct = cancellation.Token;
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var loadAtStart = LoadAverage();
+        Console.WriteLine($"Benchmark: {options.Payments} payments, {options.Database} + {options.Transport}, {options.InFlight} in flight, report {options.ReportPath}");
+
+        RabbitMqCeilingResult? rabbitCeiling = null;
+        DatabaseCeilingResult? databaseCeiling = null;
+        LedgerRunResult? noDatabase = null, atLeastOnce = null, effectivelyOnce = null;
+        PaymentLifecycleResult? lifecycle = null;
+        string? failure = null;
+        string? postgresVersion = null;
+
+        try
+        {
+            await using var servers = await BenchmarkServers.Start(options, ct);
+            postgresVersion = servers.PostgresVersion;
+
+            Console.WriteLine($"Database alone ({DatabaseCeilingWorkers} workers)");
+            databaseCeiling = await DatabaseCeiling.Run(servers, options.Payments, DatabaseCeilingWorkers, ct);
+            Console.WriteLine($"  {databaseCeiling.TransactionsPerSecond} tx/s");
+
+            if (servers.VirtualHost is { } virtualHost)
+            {
+                Console.WriteLine("RabbitMQ alone");
+                rabbitCeiling = await RabbitMqCeiling.Run(virtualHost, options.Payments, options.InFlight, ct);
+                Console.WriteLine($"  publish {rabbitCeiling.PublishConfirmedPerSecond}/s, consume {rabbitCeiling.ConsumeAckedPerSecond}/s");
+            }
+
+            var ledger = new LedgerPostingWorkload(options, servers);
+            foreach (var mode in new[] { LedgerMode.NoDatabase, LedgerMode.AtLeastOnce, LedgerMode.EffectivelyOnce })
+            {
+                Console.WriteLine($"Ledger posting, {mode}");
+                var result = await ledger.Run(mode, ct);
+                Console.WriteLine($"  {result.MessagesPerSecond} msg/s, p99 {result.Latency.P99Ms} ms, {result.DbTransactionsPerMessage} tx/msg, invariants {(result.Invariants.All(c => c.Holds) ? "hold" : "BROKEN")}");
+                _ = mode switch
+                {
+                    LedgerMode.NoDatabase => noDatabase = result,
+                    LedgerMode.AtLeastOnce => atLeastOnce = result,
+                    _ => effectivelyOnce = result,
+                };
+            }
+
+            Console.WriteLine("Payment lifecycle");
+            lifecycle = await new PaymentLifecycleWorkload(options, servers).Run(ct);
+            Console.WriteLine($"  {lifecycle.PaymentsPerSecond} payments/s; half load p99 {lifecycle.HalfLoad.P99Ms} ms; invariants {(lifecycle.Invariants.All(c => c.Holds) ? "hold" : "BROKEN")}");
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            failure = $"{error.GetType().Name}: {error.Message}";
+            await Console.Error.WriteLineAsync($"error: {error}");
+        }
+
+        var report = new BenchmarkReport(
+            startedAt,
+            Math.Round(clock.Elapsed.TotalSeconds, 1),
+            false,
+            failure,
+            new MachineInfo(Environment.ProcessorCount, MemoryGiB(), RuntimeInformation.OSDescription, CpuModel(), loadAtStart, LoadAverage(),
+                "The load generator, the probe endpoints and the service share one process (its CPU and memory are reported); PostgreSQL and " +
+                "RabbitMQ run on the same machine and may be shared with other work, so absolute figures vary between runs."),
+            Versions(postgresVersion, rabbitCeiling?.ServerVersion),
+            Settings(options),
+            effectivelyOnce is not null && atLeastOnce is not null
+                ? new LedgerPostingReport(effectivelyOnce, atLeastOnce, Math.Round(effectivelyOnce.MessagesPerSecond / atLeastOnce.MessagesPerSecond * 100, 1))
+                : null,
+            lifecycle,
+            new CeilingsReport(rabbitCeiling, databaseCeiling, noDatabase));
+        var complete = failure is null && report.LedgerPosting is not null && lifecycle is not null && noDatabase is not null;
+        report = report with { InvariantsHold = complete && ReportWriter.Invariants(report).All(s => s.Checks.All(c => c.Holds)) };
+        await ReportWriter.Write(report, options);
+
+        Console.WriteLine();
+        Console.WriteLine(ReportWriter.Markdown(report));
+        foreach (var (section, checks) in ReportWriter.Invariants(report))
+        {
+            foreach (var check in checks.Where(c => !c.Holds))
+                await Console.Error.WriteLineAsync($"INVARIANT BROKEN: {section}: {check.Name} ({check.Detail})");
+        }
+
+        Console.WriteLine($"Report: {options.ReportPath} and {options.MarkdownPath} ({clock.Elapsed.TotalSeconds:0} s)");
+        return report.InvariantsHold ? 0 : 1;
+    }
+
+    private static Dictionary<string, object> Settings(BenchmarkOptions options) => new()
+    {
+        ["payments"] = options.Payments,
+        ["database"] = options.Database.ToString(),
+        ["transport"] = options.Transport.ToString(),
+        ["inFlight"] = options.InFlight,
+        ["halfLoadSeconds"] = options.HalfLoadSecondsOrDefault,
+        ["ledgerDuplicateShare"] = LedgerPostingWorkload.DuplicateShare,
+        ["paymentDuplicateShare"] = PaymentPlan.DuplicateShare,
+        ["paymentMix"] = "10% declined, 20% authorised only, 63% captured in full, 7% captured then refunded in part",
+        ["acquirer"] = "simulated, latency 0, no faults",
+        ["serviceSettings"] = "AddPaymentsWorkflows defaults (endpoint concurrency, retry, inbox/outbox options)",
+        ["databaseCeilingWorkers"] = DatabaseCeilingWorkers,
+        ["warmUp"] = "ledger: min(500, N/10) postings per mode; lifecycle: min(200, N/10) payments; not measured, checked",
+        ["commit"] = Git("rev-parse --short HEAD") ?? "unknown",
+    };
+
+    private static Dictionary<string, string> Versions(string? postgres, string? rabbitMq) => new()
+    {
+        [".NET"] = RuntimeInformation.FrameworkDescription,
+        ["MassTransit"] = Version(typeof(MassTransit.IBus)),
+        ["EF Core"] = Version(typeof(Microsoft.EntityFrameworkCore.DbContext)),
+        ["Npgsql"] = Version(typeof(Npgsql.NpgsqlConnection)),
+        ["RabbitMQ.Client"] = Version(typeof(RabbitMQ.Client.ConnectionFactory)),
+        ["HdrHistogram"] = Version(typeof(HdrHistogram.LongHistogram)),
+        ["PostgreSQL server"] = postgres ?? "not used",
+        ["RabbitMQ server"] = rabbitMq ?? "not used",
+    };
+
+    private static string Version(Type type) =>
+        type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? type.Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    private static double MemoryGiB()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return kb is not null
+            ? Math.Round(long.Parse(kb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0, 1)
+            : Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024.0 / 1024.0, 1);
+    }
+
+    private static string CpuModel() =>
+        (File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null)
+        ?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string? Git(string arguments)
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true });
+            var output = git?.StandardOutput.ReadToEnd().Trim();
+            git?.WaitForExit();
+            return git?.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

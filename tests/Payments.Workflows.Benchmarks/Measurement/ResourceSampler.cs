@@ -1,0 +1,112 @@
+using System.Diagnostics;
+
+namespace Payments.Workflows.Benchmarks.Measurement;
+
+/// <summary>
+/// Samples, while a run lasts, the outbox backlog (rows not yet deleted) and this process's working set, and
+/// measures the process CPU time the run used. The benchmark drives the load from the same process, so CPU and
+/// memory include the load generator and the probe; the servers' own CPU is not included.
+/// </summary>
+public sealed class ResourceSampler : IAsyncDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private const int MaxReportedSamples = 60;
+
+    private readonly Func<CancellationToken, Task<long>>? _outboxRows;
+    private readonly List<BacklogSample> _samples = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly TimeSpan _cpuAtStart;
+    private readonly Task _loop;
+    private long _peakWorkingSet;
+
+    private ResourceSampler(Func<CancellationToken, Task<long>>? outboxRows)
+    {
+        _outboxRows = outboxRows;
+        using var process = Process.GetCurrentProcess();
+        _cpuAtStart = process.TotalProcessorTime;
+        _peakWorkingSet = process.WorkingSet64;
+        _loop = Task.Run(Loop);
+    }
+
+    public static ResourceSampler Start(Func<CancellationToken, Task<long>>? outboxRows = null) => new(outboxRows);
+
+    public async Task<ResourceUsage> Stop()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - _cpuAtStart).TotalSeconds;
+        var wall = _wall.Elapsed.TotalSeconds;
+        var peak = Math.Max(Interlocked.Read(ref _peakWorkingSet), process.WorkingSet64);
+        lock (_samples)
+        {
+            var step = Math.Max(1, (int)Math.Ceiling(_samples.Count / (double)MaxReportedSamples));
+            return new ResourceUsage(
+                Math.Round(cpu, 2),
+                Math.Round(cpu / wall / Environment.ProcessorCount * 100, 1),
+                Mb(peak),
+                Mb(process.WorkingSet64),
+                _outboxRows is null ? null : _samples.Count == 0 ? 0 : _samples.Max(s => s.OutboxRows),
+                _outboxRows is null ? null : _samples.Where((_, i) => i % step == 0).ToList());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+            await Stop();
+        _stop.Dispose();
+    }
+
+    private async Task Loop()
+    {
+        using var process = Process.GetCurrentProcess();
+        while (!_stop.IsCancellationRequested)
+        {
+            process.Refresh();
+            var workingSet = process.WorkingSet64;
+            if (workingSet > Interlocked.Read(ref _peakWorkingSet))
+                Interlocked.Exchange(ref _peakWorkingSet, workingSet);
+
+            long rows = 0;
+            if (_outboxRows is not null)
+            {
+                try
+                {
+                    rows = await _outboxRows(_stop.Token);
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            lock (_samples)
+                _samples.Add(new BacklogSample(Math.Round(_wall.Elapsed.TotalSeconds, 2), rows, Mb(workingSet)));
+
+            try
+            {
+                await Task.Delay(Interval, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
+}
+
+public sealed record BacklogSample(double AtSeconds, long OutboxRows, double WorkingSetMb);
+
+/// <summary>CPU used by this process during the run (seconds, and percent of all cores), its peak working set, and the outbox backlog.</summary>
+public sealed record ResourceUsage(
+    double CpuSeconds,
+    double CpuPercentOfMachine,
+    double PeakWorkingSetMb,
+    double EndWorkingSetMb,
+    long? OutboxBacklogMax,
+    IReadOnlyList<BacklogSample>? Samples);

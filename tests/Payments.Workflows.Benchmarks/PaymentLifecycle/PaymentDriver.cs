@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MassTransit;
+using Payments.Workflows.Benchmarks.Measurement;
+using Payments.Workflows.Components.Acquirer;
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Benchmarks.PaymentLifecycle;
+
+/// <summary>
+/// Plays the publishing service and the client waiting on outcomes: sends each payment's commands (10% of them
+/// twice, same idempotency key, new MessageId), and reacts to the service's events with the next command.
+/// Command latency runs from a command's send (for the first command of an open-loop payment: its scheduled
+/// time, so a late sender counts against latency) to its outcome event.
+/// </summary>
+public sealed class PaymentDriver(ISendEndpoint commands)
+{
+    private readonly ConcurrentDictionary<Guid, PaymentRun> _payments = new();
+    private readonly ConcurrentQueue<string> _rejections = new();
+    private int _index = -1;
+    private long _unknownEvents;
+
+    public IReadOnlyCollection<PaymentRun> Payments => (IReadOnlyCollection<PaymentRun>)_payments.Values;
+
+    public long UnknownEvents => Interlocked.Read(ref _unknownEvents);
+
+    public IReadOnlyCollection<string> Rejections => _rejections;
+
+    /// <summary>Maximum rate: <paramref name="count"/> payments with at most <paramref name="inFlight"/> unfinished at a time.</summary>
+    public async Task<Phase> ClosedLoop(int count, int inFlight, CancellationToken cancellationToken)
+    {
+        var phase = new Phase(count, new SemaphoreSlim(inFlight));
+        var started = 0;
+
+        async Task Producer()
+        {
+            while (Interlocked.Increment(ref started) <= count)
+            {
+                await phase.Window!.WaitAsync(cancellationToken);
+                await Start(phase, Stopwatch.GetTimestamp(), cancellationToken);
+            }
+        }
+
+        var producers = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(Producer, cancellationToken)));
+        await Progress.Wait(Task.WhenAll(producers, phase.Done), () => phase.CompletedCount, count, "payments", cancellationToken);
+        return phase;
+    }
+
+    /// <summary>A fixed offered rate: payment i starts at i / <paramref name="perSecond"/>, whatever the service's pace.</summary>
+    public async Task<Phase> OpenLoop(int count, double perSecond, CancellationToken cancellationToken)
+    {
+        var phase = new Phase(count, null);
+        var origin = Stopwatch.GetTimestamp();
+        var sending = new List<Task>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var due = origin + (long)(i / perSecond * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1))
+                await Task.Delay(wait, cancellationToken);
+            sending.Add(Start(phase, due, cancellationToken));
+        }
+
+        await Progress.Wait(Task.WhenAll(Task.WhenAll(sending), phase.Done), () => phase.CompletedCount, count, "payments", cancellationToken);
+        return phase;
+    }
+
+    public async Task OnAuthorised(PaymentAuthorised message, CancellationToken cancellationToken)
+    {
+        if (Find(message.PaymentId) is not { } run || !Once(ref run.AuthorisedSeen))
+            return;
+        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
+        if (run.Plan.Captures)
+            await Send(run, new CapturePayment { PaymentId = run.PaymentId, IdempotencyKey = $"capture-{run.PaymentId:N}", Amount = run.Plan.Amount }, cancellationToken);
+        else
+            Complete(run);
+    }
+
+    public void OnDeclined(PaymentDeclined message)
+    {
+        if (Find(message.PaymentId) is not { } run || !Once(ref run.DeclinedSeen))
+            return;
+        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
+        Complete(run);
+    }
+
+    public async Task OnCaptured(PaymentCaptured message, CancellationToken cancellationToken)
+    {
+        if (Find(message.PaymentId) is not { } run || !Once(ref run.CapturedSeen))
+            return;
+        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
+        if (run.Plan.Outcome == PaymentOutcome.PartiallyRefunded)
+            await Send(run, new RefundPayment { PaymentId = run.PaymentId, IdempotencyKey = $"refund-{run.PaymentId:N}", Amount = run.Plan.RefundAmount }, cancellationToken);
+        else
+            Complete(run);
+    }
+
+    public void OnRefunded(PaymentRefunded message)
+    {
+        if (Find(message.PaymentId) is not { } run || !Once(ref run.RefundedSeen))
+            return;
+        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
+        Complete(run);
+    }
+
+    public void OnRejected(PaymentCommandRejected message) =>
+        _rejections.Enqueue($"{message.Command} {message.PaymentId}: {message.ReasonCode} {message.Reason}");
+
+    private async Task Start(Phase phase, long startedAt, CancellationToken cancellationToken)
+    {
+        var plan = PaymentPlan.For(Interlocked.Increment(ref _index));
+        var run = new PaymentRun(Guid.NewGuid(), plan, phase, startedAt);
+        _payments[run.PaymentId] = run;
+        var authorise = new AuthorisePayment
+        {
+            PaymentId = run.PaymentId,
+            IdempotencyKey = $"authorise-{run.PaymentId:N}",
+            MerchantId = $"merchant-{run.PaymentId.GetHashCode() & 31}",
+            CustomerId = $"customer-{run.PaymentId.GetHashCode() & 1023}",
+            Amount = plan.Amount,
+            Currency = "EUR",
+            CardToken = plan.Outcome == PaymentOutcome.Declined ? SimulatedAcquirer.DeclineToken : "tok_visa",
+        };
+        await Send(run, authorise, cancellationToken, startedAt);
+    }
+
+    private async Task Send<T>(PaymentRun run, T command, CancellationToken cancellationToken, long? sentAt = null)
+        where T : class
+    {
+        run.CommandSentAt = sentAt ?? Stopwatch.GetTimestamp();
+        await commands.Send(command, c => c.MessageId = NewId.NextGuid(), cancellationToken);
+        if (run.Plan.Duplicated)
+            await commands.Send(command, c => c.MessageId = NewId.NextGuid(), cancellationToken);
+    }
+
+    private static void Complete(PaymentRun run)
+    {
+        if (Once(ref run.Done))
+            run.Phase.Completed(run.StartedAt);
+    }
+
+    private PaymentRun? Find(Guid paymentId)
+    {
+        if (_payments.TryGetValue(paymentId, out var run))
+            return run;
+        Interlocked.Increment(ref _unknownEvents);
+        return null;
+    }
+
+    private static bool Once(ref int flag) => Interlocked.Exchange(ref flag, 1) == 0;
+
+    public sealed class PaymentRun(Guid paymentId, PaymentPlan plan, Phase phase, long startedAt)
+    {
+        public Guid PaymentId { get; } = paymentId;
+
+        public PaymentPlan Plan { get; } = plan;
+
+        public Phase Phase { get; } = phase;
+
+        public long StartedAt { get; } = startedAt;
+
+        public long CommandSentAt;
+        public int AuthorisedSeen;
+        public int DeclinedSeen;
+        public int CapturedSeen;
+        public int RefundedSeen;
+        public int Done;
+    }
+
+    public sealed class Phase(int expected, SemaphoreSlim? window)
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly long _startedAt = Stopwatch.GetTimestamp();
+        private int _completed;
+        private long _lastCompletedAt;
+
+        public SemaphoreSlim? Window { get; } = window;
+
+        /// <summary>Each command to its outcome event: what a client waits for.</summary>
+        public LatencyRecorder CommandLatency { get; } = new();
+
+        /// <summary>A payment's first command to its terminal event (one to three commands).</summary>
+        public LatencyRecorder PaymentLatency { get; } = new();
+
+        public int CompletedCount => Volatile.Read(ref _completed);
+
+        public Task Done => _done.Task;
+
+        public double Seconds => Stopwatch.GetElapsedTime(_startedAt, Interlocked.Read(ref _lastCompletedAt)).TotalSeconds;
+
+        public void Completed(long startedAt)
+        {
+            PaymentLatency.RecordSince(startedAt);
+            Interlocked.Exchange(ref _lastCompletedAt, Stopwatch.GetTimestamp());
+            Window?.Release();
+            if (Interlocked.Increment(ref _completed) == expected)
+                _done.TrySetResult();
+        }
+    }
+}

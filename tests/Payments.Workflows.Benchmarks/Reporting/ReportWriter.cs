@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Payments.Workflows.Benchmarks.LedgerPosting;
+using Payments.Workflows.Benchmarks.Measurement;
+using Payments.Workflows.Benchmarks.PaymentLifecycle;
+
+namespace Payments.Workflows.Benchmarks.Reporting;
+
+public static class ReportWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static async Task Write(BenchmarkReport report, BenchmarkOptions options)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(options.ReportPath)) is { } folder)
+            Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(options.ReportPath, JsonSerializer.Serialize(report, Json));
+        await File.WriteAllTextAsync(options.MarkdownPath, Markdown(report));
+    }
+
+    public static string Markdown(BenchmarkReport report)
+    {
+        var md = new StringBuilder();
+        var settings = report.Settings;
+        md.AppendLine(CultureInfo.InvariantCulture, $"### Benchmark: N = {settings["payments"]}, {settings["database"]} + {settings["transport"]}, {report.StartedAt:yyyy-MM-dd HH:mm} UTC");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Invariants hold: **{(report.InvariantsHold ? "yes" : "NO")}**{(report.Failure is null ? "" : $" ({report.Failure})")}. " +
+            $"Machine: {report.Machine.Cores} cores, {report.Machine.MemoryGiB} GiB, {report.Machine.Cpu}; load average {report.Machine.LoadAverageAtStart} at start, {report.Machine.LoadAverageAtEnd} at end.");
+        md.AppendLine();
+        md.AppendLine("| Run | Throughput | p50 ms | p95 ms | p99 ms | max ms | DB tx / msg | DB cmds / msg | CPU % (of all cores) | Peak working set MB | Outbox backlog max | Retries |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        if (report.LedgerPosting is { } ledger)
+        {
+            Row(md, "Ledger posting, effectively-once (EF inbox/outbox)", ledger.EffectivelyOnce);
+            Row(md, "Ledger posting, at-least-once (business dedupe only)", ledger.AtLeastOnce);
+        }
+
+        if (report.Ceilings.MassTransitNoDatabase is { } noDb)
+            Row(md, "MassTransit alone (same messages, no database)", noDb);
+        if (report.PaymentLifecycle is { } lifecycle)
+        {
+            Row(md, "Payment lifecycle, maximum rate", lifecycle.MaxRate);
+            Row(md, $"Payment lifecycle, half load ({lifecycle.HalfLoad.OfferedPaymentsPerSecond} /s offered)", lifecycle.HalfLoad);
+        }
+
+        if (report.Ceilings.Database is { } database)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| Database alone ({database.Workers} workers, same transaction) | {database.TransactionsPerSecond:0} tx/s | {Latency(database.Latency)} | {database.DbTransactionsPerPosting} | {database.DbCommandsPerPosting} | | | | |");
+        }
+
+        if (report.Ceilings.RabbitMq is { } rabbit)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| RabbitMQ alone (publish with confirms, then consume) | {rabbit.PublishThenConsumePerSecond:0} msg/s (publish {rabbit.PublishConfirmedPerSecond:0}/s, consume {rabbit.ConsumeAckedPerSecond:0}/s) | | | | | | | | | | |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Throughput: ledger rows are distinct postings per second (5% of messages re-sent with the same MessageId on top); " +
+            "lifecycle rows are payments per second to their terminal event with the ledger posted. Latency: ledger, first send to the " +
+            "posting's event; lifecycle, each command to its outcome event. DB figures are per message the service's endpoints received " +
+            "(commands are statements sent, each a round trip; a commit is one more). Retries: MassTransit message retries (UseMessageRetry), " +
+            "e.g. two copies of a new payment racing to insert its saga row.");
+        md.AppendLine();
+
+        if (report.LedgerPosting is { } l && report.PaymentLifecycle is { } p)
+        {
+            md.AppendLine("| Target (issue 5) | Measured | Baseline in the same run |");
+            md.AppendLine("|---|---:|---:|");
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| Effectively-once ≥ 90% of at-least-once | {l.EffectivelyOnceShareOfAtLeastOnce:0.0}% | at-least-once {l.AtLeastOnce.MessagesPerSecond:0} msg/s |");
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| Effectively-once ≥ 1,300 msg/s | {l.EffectivelyOnce.MessagesPerSecond:0} msg/s | MassTransit alone {report.Ceilings.MassTransitNoDatabase?.MessagesPerSecond:0} msg/s |");
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| Payment lifecycle ≥ 300 payments/s | {p.PaymentsPerSecond:0} payments/s | database alone {report.Ceilings.Database?.TransactionsPerSecond:0} tx/s |");
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| p99 at half load ≤ 100 ms | {p.HalfLoad.P99Ms} ms | p50 {p.HalfLoad.CommandLatency.P50Ms} ms |");
+            md.AppendLine();
+        }
+
+        md.AppendLine("Where the round trips go (statements per received message; each also pays its share of the commits above):");
+        md.AppendLine();
+        void Statements(string name, IReadOnlyDictionary<string, double>? statements)
+        {
+            if (statements is not null)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {string.Join("; ", statements.Select(s => $"{s.Key} {s.Value}"))}");
+        }
+
+        Statements("ledger, effectively-once", report.LedgerPosting?.EffectivelyOnce.StatementsPerMessage);
+        Statements("ledger, at-least-once", report.LedgerPosting?.AtLeastOnce.StatementsPerMessage);
+        Statements("payment lifecycle, maximum rate", report.PaymentLifecycle?.MaxRate.StatementsPerMessage);
+        md.AppendLine();
+
+        md.AppendLine("<details><summary>Invariants, versions, settings</summary>");
+        md.AppendLine();
+        foreach (var (section, checks) in Invariants(report))
+        {
+            foreach (var check in checks)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {(check.Holds ? "✔" : "✘")} {section}: {check.Name} ({check.Detail})");
+        }
+
+        md.AppendLine();
+        md.AppendLine(string.Join(", ", report.Versions.Select(v => $"{v.Key} {v.Value}")));
+        md.AppendLine();
+        md.AppendLine(string.Join(", ", report.Settings.Select(s => $"{s.Key} = {s.Value}")));
+        if (report.PaymentLifecycle is { } service)
+            md.AppendLine(CultureInfo.InvariantCulture, $"\nService endpoints (bus probe): {service.ServiceEndpointSettings}.");
+        md.AppendLine();
+        md.AppendLine(report.Machine.Note);
+        md.AppendLine();
+        md.AppendLine("</details>");
+        return md.ToString();
+    }
+
+    public static IEnumerable<(string Section, IReadOnlyList<InvariantCheck> Checks)> Invariants(BenchmarkReport report)
+    {
+        if (report.LedgerPosting is { } ledger)
+        {
+            yield return ("ledger effectively-once", ledger.EffectivelyOnce.Invariants);
+            yield return ("ledger at-least-once", ledger.AtLeastOnce.Invariants);
+        }
+
+        if (report.Ceilings.MassTransitNoDatabase is { } noDb)
+            yield return ("MassTransit alone", noDb.Invariants);
+        if (report.PaymentLifecycle is { } lifecycle)
+            yield return ("payment lifecycle", lifecycle.Invariants);
+    }
+
+    private static void Row(StringBuilder md, string name, LedgerRunResult run) =>
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| {name} | {run.MessagesPerSecond:0} msg/s | {Latency(run.Latency)} | {run.DbTransactionsPerMessage?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {run.DbCommandsPerMessage?.ToString(CultureInfo.InvariantCulture) ?? "–"} | {Resources(run.Resources)} | {run.MessageRetries} |");
+
+    private static void Row(StringBuilder md, string name, PaymentPhaseResult run) =>
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| {name} | {run.PaymentsPerSecond:0} payments/s ({run.MessagesConsumedPerSecond:0} msg/s) | {Latency(run.CommandLatency)} | {run.DbTransactionsPerMessage} | {run.DbCommandsPerMessage} | {Resources(run.Resources)} | {run.MessageRetries} |");
+
+    private static string Latency(LatencySummary latency) =>
+        string.Create(CultureInfo.InvariantCulture, $"{latency.P50Ms} | {latency.P95Ms} | {latency.P99Ms} | {latency.MaxMs}");
+
+    private static string Resources(ResourceUsage usage) =>
+        string.Create(CultureInfo.InvariantCulture, $"{usage.CpuPercentOfMachine} | {usage.PeakWorkingSetMb} | {usage.OutboxBacklogMax?.ToString(CultureInfo.InvariantCulture) ?? "–"}");
+}
