@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Payments.Workflows.Components.Identifiers;
 
 namespace Payments.Workflows.Components.RawCommands;
 
@@ -11,12 +10,5 @@ public static class RawMessageIds
     /// twice has one id and the inbox applies it once.
     /// </summary>
     public static Guid For(string routingKey, Guid paymentId, string idempotencyKey)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"payments-raw-command/v1|{routingKey}|{paymentId:N}|{idempotencyKey}"), hash);
-        var bytes = hash[..16];
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+        => NameBasedGuid.From($"payments-raw-command/v1|{routingKey}|{paymentId:N}|{idempotencyKey}");
 }

@@ -1,3 +1,4 @@
+using Payments.Workflows.Components.Identifiers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,12 +26,5 @@ internal static class RequestHashes
     /// racing requests with one key name the same payment and the saga sees one payment, never two.
     /// </summary>
     public static Guid PaymentIdFor(string authoriseKey)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{IdempotencyScopes.Authorise}\n{authoriseKey}"), hash);
-        var bytes = hash[..16];
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // RFC 9562 version 8: custom
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
-        return new Guid(bytes, bigEndian: true);
-    }
+        => NameBasedGuid.From($"{IdempotencyScopes.Authorise}\n{authoriseKey}");
 }
