@@ -61,7 +61,10 @@ public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer pos
         return Task.Run(async () =>
         {
             await Eventually.MatchesAsync(async ct => await States(Service, ids, ct), started, StreamTimeout, "processing to start", Cancellation);
-            return await Management.CloseConnectionsAsync(VirtualHost, "fault injection: connection cut mid-stream", Cancellation);
+
+            // The management database lists a (re)opened connection only after a statistics interval.
+            return await Eventually.MatchesAsync(ct => Management.CloseConnectionsAsync(VirtualHost, "fault injection: connection cut mid-stream", ct),
+                closed => closed > 0, Timeout, "the service's connections to be closed", Cancellation);
         });
     }
 

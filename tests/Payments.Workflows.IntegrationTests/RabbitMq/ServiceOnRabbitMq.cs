@@ -36,8 +36,8 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
         VirtualHostUri = await RabbitMq.CreateVirtualHostAsync(GetType().Name.Replace("Tests", "", StringComparison.Ordinal).ToLowerInvariant(), Cancellation);
         Database = await Postgres.CreateDatabaseAsync("rmq", Cancellation);
         Management = await RabbitMq.GetManagementClientAsync(Cancellation);
+        // The host reports started once the bus has declared its topology (MassTransitHostOptions.WaitUntilStarted).
         Service = await StartInstance();
-        await WaitForEndpoints();
         Amqp = await AmqpClient.Connect(VirtualHostUri);
     }
 
@@ -67,12 +67,6 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
         Currency = "EUR",
         CardToken = token,
     };
-
-    /// <summary>The bus starts in the background: wait until every service queue has its consumer.</summary>
-    protected Task WaitForEndpoints() =>
-        Eventually.MatchesAsync(
-            async ct => (await Management.GetQueuesAsync(VirtualHost, ct)).Where(q => ServiceQueues.Contains(q.Name) && q.Consumers > 0).Count(),
-            count => count == ServiceQueues.Count, Timeout, "every service queue to have a consumer", Cancellation);
 
     /// <summary>The queues the service declares and consumes, as the management UI lists them.</summary>
     protected static IReadOnlyList<string> ServiceQueues { get; } =
