@@ -14,6 +14,7 @@ public sealed class RabbitMqTopologyTests(RabbitMqServer rabbitMq, PostgresServe
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Payments:RabbitMq:DeliveryLimit"] = DeliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Payments:RabbitMq:QuorumQueues"] = "true",
     };
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed class ServiceHost : IAsyncDisposable
             ["ConnectionStrings:Payments"] = postgres,
             ["Payments:Acquirer:Latency"] = "00:00:00",
             ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
+            // Classic queues unless a test is about queue types: every vhost would otherwise hold 14 quorum
+            // queues (Raft groups), which a 2-core broker shared by the whole test run pays for in latency.
+            ["Payments:RabbitMq:QuorumQueues"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
