@@ -12,6 +12,7 @@ cd "$REPO_ROOT"
 
 if [[ "${PAYMENTS_TEST_SKIP_SERVICES:-}" != 1 ]]; then
   bash "$INFRA_DIR/scripts/start-services.sh" >/dev/null
+  bash "$INFRA_DIR/scripts/clean-test-leftovers.sh"
 fi
 export PAYMENTS_TEST_POSTGRES="${PAYMENTS_TEST_POSTGRES:-$PAYMENTS_TEST_POSTGRES_DEFAULT}"
 export PAYMENTS_TEST_RABBITMQ="${PAYMENTS_TEST_RABBITMQ:-$PAYMENTS_TEST_RABBITMQ_DEFAULT}"
