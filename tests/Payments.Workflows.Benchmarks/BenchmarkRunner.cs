@@ -34,6 +34,11 @@ public static class BenchmarkRunner
         var loadAtStart = LoadAverage();
         Console.WriteLine($"Benchmark: {options.Payments} payments, {options.Database} + {options.Transport}, {options.InFlight} in flight, report {options.ReportPath}");
 
+        // Files are written beside the report as the run goes (the bus probe first), so its folder must exist
+        // from the start, not only when the report itself is written.
+        if (Path.GetDirectoryName(Path.GetFullPath(options.ReportPath)) is { } reportFolder)
+            Directory.CreateDirectory(reportFolder);
+
         RabbitMqCeilingResult? rabbitCeiling = null;
         DatabaseCeilingResult? databaseCeiling = null;
         LedgerRunResult? noDatabase = null, atLeastOnce = null, effectivelyOnce = null;
