@@ -27,6 +27,7 @@ public sealed record BenchmarkOptions
           --in-flight N                messages or payments in flight at maximum rate (default 256)
           --half-load-seconds S        longest half-load run; it sends min(N, S x offered rate) payments
                                        (default N/20 between 10 and 300: 300 s, the memory-flatness run, at N = 6000+)
+          --ledger-batch N             postings per batch in the batched ledger-posting runs (default 100)
           --help                       this text
         """;
 
@@ -41,6 +42,9 @@ public sealed record BenchmarkOptions
     public int InFlight { get; init; } = 256;
 
     public int? HalfLoadSeconds { get; init; }
+
+    /// <summary>Postings per batch of the batched ledger-posting runs (MassTransit batch consumer).</summary>
+    public int LedgerBatch { get; init; } = 100;
 
     public bool Help { get; init; }
 
@@ -66,6 +70,7 @@ public sealed record BenchmarkOptions
                 "--transport" => options with { Transport = ParseEnum<BenchmarkTransport>(name, Value()) },
                 "--report" => options with { ReportPath = ReportFile(name, Value()) },
                 "--in-flight" => options with { InFlight = PositiveInt(name, Value(), 1, 100_000) },
+                "--ledger-batch" => options with { LedgerBatch = PositiveInt(name, Value(), 2, 1_000) },
                 "--half-load-seconds" => options with { HalfLoadSeconds = PositiveInt(name, Value(), 1, 86_400) },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),

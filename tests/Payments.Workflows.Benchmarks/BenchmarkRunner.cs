@@ -41,7 +41,7 @@ public static class BenchmarkRunner
 
         RabbitMqCeilingResult? rabbitCeiling = null;
         DatabaseCeilingResult? databaseCeiling = null;
-        LedgerRunResult? noDatabase = null, atLeastOnce = null, effectivelyOnce = null;
+        LedgerRunResult? noDatabase = null, atLeastOnce = null, effectivelyOnce = null, atLeastOncePerMessage = null, effectivelyOncePerMessage = null;
         PaymentLifecycleResult? lifecycle = null;
         string? failure = null;
         string? postgresVersion = null;
@@ -63,15 +63,24 @@ public static class BenchmarkRunner
             }
 
             var ledger = new LedgerPostingWorkload(options, servers);
-            foreach (var mode in new[] { LedgerMode.NoDatabase, LedgerMode.AtLeastOnce, LedgerMode.EffectivelyOnce })
+            // One message per transaction first (the shape of the reference baseline), then the batch consumer:
+            // each guarantee measured with the same consumer as its baseline.
+            var runs = new (LedgerMode Mode, bool Batched)[]
             {
-                Console.WriteLine($"Ledger posting, {mode}");
-                var result = await ledger.Run(mode, ct);
+                (LedgerMode.NoDatabase, false), (LedgerMode.AtLeastOnce, false), (LedgerMode.EffectivelyOnce, false),
+                (LedgerMode.AtLeastOnce, true), (LedgerMode.EffectivelyOnce, true),
+            };
+            foreach (var (mode, batched) in runs)
+            {
+                Console.WriteLine($"Ledger posting, {mode}{(batched ? $", batches of up to {options.LedgerBatch}" : "")}");
+                var result = await ledger.Run(mode, batched, ct);
                 Console.WriteLine($"  {result.MessagesPerSecond} msg/s, p99 {result.Latency.P99Ms} ms, {result.DbTransactionsPerMessage} tx/msg, invariants {(result.Invariants.All(c => c.Holds) ? "hold" : "BROKEN")}");
-                _ = mode switch
+                _ = (mode, batched) switch
                 {
-                    LedgerMode.NoDatabase => noDatabase = result,
-                    LedgerMode.AtLeastOnce => atLeastOnce = result,
+                    (LedgerMode.NoDatabase, _) => noDatabase = result,
+                    (LedgerMode.AtLeastOnce, false) => atLeastOncePerMessage = result,
+                    (LedgerMode.EffectivelyOnce, false) => effectivelyOncePerMessage = result,
+                    (LedgerMode.AtLeastOnce, true) => atLeastOnce = result,
                     _ => effectivelyOnce = result,
                 };
             }
@@ -96,8 +105,10 @@ public static class BenchmarkRunner
                 "RabbitMQ run on the same machine and may be shared with other work, so absolute figures vary between runs."),
             Versions(postgresVersion, rabbitCeiling?.ServerVersion),
             Settings(options),
-            effectivelyOnce is not null && atLeastOnce is not null
-                ? new LedgerPostingReport(effectivelyOnce, atLeastOnce, Math.Round(effectivelyOnce.MessagesPerSecond / atLeastOnce.MessagesPerSecond * 100, 1))
+            effectivelyOnce is not null && atLeastOnce is not null && effectivelyOncePerMessage is not null && atLeastOncePerMessage is not null
+                ? new LedgerPostingReport(effectivelyOnce, atLeastOnce, Share(effectivelyOnce, atLeastOnce), options.LedgerBatch,
+                    effectivelyOncePerMessage, atLeastOncePerMessage, Share(effectivelyOncePerMessage, atLeastOncePerMessage),
+                    Share(effectivelyOnce, atLeastOncePerMessage))
                 : null,
             lifecycle,
             new CeilingsReport(rabbitCeiling, databaseCeiling, noDatabase));
@@ -117,6 +128,8 @@ public static class BenchmarkRunner
         return report.InvariantsHold ? 0 : 1;
     }
 
+    private static double Share(LedgerRunResult part, LedgerRunResult whole) => Math.Round(part.MessagesPerSecond / whole.MessagesPerSecond * 100, 1);
+
     private static Dictionary<string, object> Settings(BenchmarkOptions options) => new()
     {
         ["payments"] = options.Payments,
@@ -130,6 +143,7 @@ public static class BenchmarkRunner
         ["acquirer"] = "simulated, latency 0, no faults",
         ["serviceSettings"] = "AddPaymentsWorkflows defaults (endpoint concurrency, retry, inbox/outbox options)",
         ["databaseCeilingWorkers"] = DatabaseCeilingWorkers,
+        ["ledgerBatch"] = $"up to {options.LedgerBatch} postings, {LedgerPostingWorkload.BatchTimeLimit.TotalMilliseconds} ms time limit, {LedgerPostingWorkload.BatchConcurrency} batches at once",
         ["warmUp"] = "ledger: min(500, N/10) postings per mode; lifecycle: min(200, N/10) payments; not measured, checked",
         ["commit"] = Git("rev-parse --short HEAD") ?? "unknown",
     };

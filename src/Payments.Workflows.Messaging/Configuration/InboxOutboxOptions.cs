@@ -26,6 +26,13 @@ public sealed class InboxOutboxOptions
 
     public bool DeliveryServiceEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Write a consumer's delivered mark (and delete its sent rows) in a background transaction shared with other
+    /// consumers' marks, instead of a second transaction of its own before it acknowledges. A mark lost in a crash
+    /// only means its rows are sent once more after <see cref="ConsumerHandOffDelay"/>, under the same MessageIds.
+    /// </summary>
+    public bool DeliveredMarksInBackground { get; set; } = true;
+
     /// <summary>How often the delivery service looks for due rows when nothing wakes it (also the scheduler's precision).</summary>
     public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -50,6 +50,9 @@ public static class InboxOutboxRegistrationExtensions
             provider.GetRequiredService<IBus>().Topology));
 
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDeliveryService<TDbContext>>());
+        configurator.TryAddSingleton<DeliveredMarkWriter<TDbContext>>();
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DeliveredMarkWriter<TDbContext>>(
+            provider => provider.GetRequiredService<DeliveredMarkWriter<TDbContext>>()));
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InboxOutboxCleanupService<TDbContext>>());
 
         configurator.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseEfInboxOutbox<TDbContext>(context));

@@ -27,6 +27,13 @@ public interface ISqlDialect
     string UpsertInbox(TableName table, InboxColumns columns);
 
     /// <summary>
+    /// <see cref="UpsertInbox"/> for many messages of one consumer in one statement: {0} is an array of distinct
+    /// message ids, taken in ascending order so that two overlapping batches lock in the same order. Null when the
+    /// provider takes <see cref="UpsertInbox"/> once per message (in that order) instead.
+    /// </summary>
+    string? UpsertInboxBatch(TableName table, InboxColumns columns);
+
+    /// <summary>
     /// Reads up to {1} outbox rows that are due at {0} and not quarantined, in sequence order, locked for this
     /// transaction; rows another transaction holds are skipped, not waited for.
     /// </summary>

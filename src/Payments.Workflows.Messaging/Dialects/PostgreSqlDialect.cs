@@ -19,6 +19,12 @@ public sealed class PostgreSqlDialect : ISqlDialect
         $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = EXCLUDED.{Quote(c.LockId)} " +
         "RETURNING *";
 
+    public string? UpsertInboxBatch(TableName table, InboxColumns c) =>
+        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) " +
+        "SELECT m, {1}, {2}, 1, {3} FROM unnest({0}::uuid[]) AS m ORDER BY m " +
+        $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = EXCLUDED.{Quote(c.LockId)} " +
+        "RETURNING *";
+
     public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
         $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} " +
         $"ORDER BY {Quote(c.SequenceNumber)} LIMIT {{1}} FOR UPDATE SKIP LOCKED";

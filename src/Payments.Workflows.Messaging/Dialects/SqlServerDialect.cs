@@ -24,6 +24,9 @@ public sealed class SqlServerDialect : ISqlDialect
         $"WHEN NOT MATCHED THEN INSERT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) VALUES (s.m, s.c, {{2}}, 1, {{3}}) " +
         "OUTPUT inserted.*;";
 
+    // One MERGE per message, in message id order; a table-valued parameter would need a user-defined type.
+    public string? UpsertInboxBatch(TableName table, InboxColumns c) => null;
+
     // READPAST skips rows another instance has claimed; UPDLOCK keeps ours until commit.
     public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
         $"SELECT TOP ({{1}}) * FROM {SqlText.Qualified(this, table)} WITH (UPDLOCK, READPAST, ROWLOCK) " +

@@ -22,6 +22,9 @@ public sealed class SqliteDialect : ISqlDialect
         $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = {Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = excluded.{Quote(c.LockId)} " +
         "RETURNING *";
 
+    // The database's single write lock makes one statement per message as safe as one for all; it is in-process.
+    public string? UpsertInboxBatch(TableName table, InboxColumns c) => null;
+
     // No SKIP LOCKED: the claiming transaction holds the single write lock, so a second instance waits its turn.
     public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
         $"SELECT * FROM {Quote(table.Name)} WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} " +

@@ -4,6 +4,7 @@ using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Messaging.Outbox;
@@ -17,42 +18,51 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     where TMessage : class
 {
     private readonly DbContext _db;
-    private readonly InboxState _inbox;
-    private readonly Guid _messageId;
+    private readonly IReadOnlyList<InboxState> _inbox;
+    private readonly Guid[] _messageIds;
     private readonly InboxOutboxOptions _settings;
     private readonly IOutboxFaultInjector? _faults;
+    private readonly IDeliveredMarks? _marks;
     private readonly List<OutboxMessage> _added = [];
     private readonly List<long> _sent = [];
     private List<OutboxMessage>? _immediate;
     private long? _lastSequenceNumber;
+    private bool _deliveredMarkQueued;
 
     public EfOutboxConsumeContext(
         ConsumeContext<TMessage> context,
         OutboxConsumeOptions options,
         IServiceProvider provider,
         DbContext db,
-        InboxState inbox,
-        Guid messageId,
+        IReadOnlyList<InboxState> inbox,
         InboxOutboxOptions settings,
-        IOutboxFaultInjector? faults)
+        IOutboxFaultInjector? faults,
+        IDeliveredMarks? marks)
         : base(context, options, provider)
     {
+        _marks = marks;
         _db = db;
         _inbox = inbox;
-        _messageId = messageId;
+        _messageIds = inbox.Select(r => r.MessageId).ToArray();
+
+        // Outgoing rows belong to the first message the consumer has not seen yet (a batch's are all sent together).
+        OwnerMessageId = (inbox.FirstOrDefault(r => r.Consumed is null) ?? inbox[0]).MessageId;
         _settings = settings;
         _faults = faults;
     }
 
     public DbContext DbContext => _db;
 
+    /// <summary>The message whose inbox row owns the outgoing rows: the only one, or the first new one of a batch.</summary>
+    public Guid OwnerMessageId { get; }
+
     public override bool ContinueProcessing { get; set; } = true;
 
-    public override bool IsMessageConsumed => _inbox.Consumed.HasValue;
+    public override bool IsMessageConsumed => _inbox.All(r => r.Consumed.HasValue);
 
-    public override bool IsOutboxDelivered => _inbox.Delivered.HasValue;
+    public override bool IsOutboxDelivered => _deliveredMarkQueued || _inbox.All(r => r.Delivered.HasValue);
 
-    public override int ReceiveCount => _inbox.ReceiveCount;
+    public override int ReceiveCount => _inbox.Max(r => r.ReceiveCount);
 
     public override long? LastSequenceNumber => _lastSequenceNumber;
 
@@ -65,7 +75,8 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     public override async Task SetConsumed()
     {
         var now = DateTime.UtcNow;
-        _inbox.Consumed = now;
+        foreach (var row in _inbox.Where(r => r.Consumed is null))
+            row.Consumed = now;
 
         lock (_added)
             _immediate = _added.Where(x => x.ScheduledTime is null).ToList();
@@ -74,7 +85,8 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         // publishes nothing costs one transaction in all.
         if (_immediate.Count == 0)
         {
-            _inbox.Delivered = now;
+            foreach (var row in _inbox.Where(r => r.Delivered is null))
+                row.Delivered = now;
             DeliveredHere = true;
         }
 
@@ -89,8 +101,9 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         {
             var now = DateTime.UtcNow;
             var consumerId = ConsumerId;
+            var messageIds = _messageIds.Cast<Guid?>().ToArray();
             _immediate = await _db.Set<OutboxMessage>().AsNoTracking()
-                .Where(x => x.InboxMessageId == _messageId && x.InboxConsumerId == consumerId && x.QuarantinedAt == null &&
+                .Where(x => messageIds.Contains(x.InboxMessageId) && x.InboxConsumerId == consumerId && x.QuarantinedAt == null &&
                     (x.ScheduledTime == null || x.ScheduledTime <= now))
                 .OrderBy(x => x.SequenceNumber)
                 .ToListAsync(CancellationToken).ConfigureAwait(false);
@@ -102,6 +115,28 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         return _immediate.Cast<OutboxMessageContext>().ToList();
     }
 
+    /// <summary>
+    /// Sends every row this scope stored, all at once, then writes the delivered mark; core's pipe then finds the
+    /// outbox delivered. For batches: core sends row after row, each waiting for its publisher confirm, which would
+    /// make a batch of a hundred events wait for a hundred round trips to the broker. A batch's events have no order
+    /// among themselves (its messages did not either).
+    /// </summary>
+    public async Task DeliverAllAtOnce()
+    {
+        var rows = await LoadOutboxMessages().ConfigureAwait(false);
+        await Task.WhenAll(rows.Select(async row =>
+        {
+            var destination = row.DestinationAddress
+                ?? throw new InvalidOperationException($"Outbox message {row.MessageId} has no destination address.");
+            var endpoint = await CapturedContext.GetSendEndpoint(destination).ConfigureAwait(false);
+            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, destination), CancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+
+        foreach (var row in rows)
+            _sent.Add(row.SequenceNumber);
+        await SetDelivered().ConfigureAwait(false);
+    }
+
     public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
     {
         _lastSequenceNumber = message.SequenceNumber;
@@ -111,9 +146,23 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
     public override async Task SetDelivered()
     {
-        _faults?.At(OutboxFaultPoint.AfterOutgoingSent, _messageId);
+        _faults?.At(OutboxFaultPoint.AfterOutgoingSent, OwnerMessageId);
 
-        _inbox.Delivered = DateTime.UtcNow;
+        // Outside the consume transaction (the usual case: our own commit, then the sends), the mark joins other
+        // consumers' marks in one background transaction. A redelivered copy that sent rows it read back is still
+        // inside its one transaction and writes the mark there.
+        if (_db.Database.CurrentTransaction is null && _marks is not null &&
+            _marks.TryEnqueue(new DeliveredMark(_messageIds, ConsumerId, _sent.ToArray())))
+        {
+            _deliveredMarkQueued = true;
+            DetachSentRows();
+            DeliveredHere = true;
+            return;
+        }
+
+        var delivered = DateTime.UtcNow;
+        foreach (var row in _inbox.Where(r => r.Delivered is null))
+            row.Delivered = delivered;
 
         var ownTransaction = _sent.Count > 0 && _db.Database.CurrentTransaction is null
             ? await _db.Database.BeginTransactionAsync(CancellationToken).ConfigureAwait(false)
@@ -137,14 +186,18 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
                 await ownTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
+        DetachSentRows();
+        DeliveredHere = true;
+    }
+
+    private void DetachSentRows()
+    {
         foreach (var row in _immediate ?? [])
         {
             var entry = _db.Entry(row);
             if (entry.State != EntityState.Detached)
                 entry.State = EntityState.Detached;
         }
-
-        DeliveredHere = true;
     }
 
     public override Task RemoveOutboxMessages() =>
@@ -154,7 +207,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     public override Task AddSend<T>(SendContext<T> context)
     {
         var row = OutboxRows.Create(context, DateTime.UtcNow, _settings.ConsumerHandOffDelay);
-        row.InboxMessageId = _messageId;
+        row.InboxMessageId = OwnerMessageId;
         row.InboxConsumerId = ConsumerId;
 
         lock (_added)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Messaging.Outbox;
@@ -17,7 +18,10 @@ namespace Payments.Workflows.Messaging.Outbox;
 /// its writes, the outgoing rows and the consumed mark are saved; commit. A consumer that sends nothing also gets its
 /// delivered mark here and is done.</item>
 /// <item>The outgoing rows, still in memory, go to the broker; no transaction is open while sending.</item>
-/// <item>Transaction 2: delete the sent rows and write the delivered mark. Then the transport acknowledges.</item>
+/// <item>The delivered mark (and the deletion of the sent rows) goes to <see cref="DeliveredMarkWriter{TDbContext}"/>,
+/// which writes many consumers' marks in one background transaction; the transport acknowledges at once. With
+/// <see cref="InboxOutboxOptions.DeliveredMarksInBackground"/> off, or while stopping, the consumer writes it in a
+/// second transaction of its own before the acknowledgement.</item>
 /// </list>
 /// A copy that finds the row consumed but not delivered (a crash or broker failure after commit) sends the rows it
 /// reads back inside its one transaction. Rows nobody manages to send are picked up by the delivery service after
@@ -36,9 +40,10 @@ public sealed class EfOutboxContextFactory<TDbContext>(
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T),
-            "The inbox needs a MessageId to deduplicate, and this message has none. Publishers must set one " +
-            "(for raw JSON over AMQP: the message_id property, as a GUID).");
+        var batch = InboxBatch.Messages(context);
+        var messageIds = batch is null
+            ? [MessageIdOf(context, typeof(T))]
+            : batch.Select(m => MessageIdOf(m, typeof(T))).Distinct().Order().ToArray();
 
         if (dbContext.Database.CreateExecutionStrategy().RetriesOnFailure)
         {
@@ -50,7 +55,6 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         // Savepoints around each SaveChanges only add round trips: on failure the whole transaction rolls back.
         dbContext.Database.AutoSavepointsEnabled = false;
 
-        var statements = InboxOutboxStatements.For(dbContext);
         var faults = provider.GetService<IOutboxFaultInjector>();
         EfOutboxConsumeContext<T> outboxContext;
 
@@ -62,13 +66,19 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         {
             try
             {
-                var rows = await dbContext.Set<InboxState>()
-                    .FromSqlRaw(statements.UpsertInbox, messageId, consumeOptions.ConsumerId, DateTime.UtcNow, NewId.NextGuid())
-                    .AsTracking()
-                    .ToListAsync(context.CancellationToken).ConfigureAwait(false);
+                var rows = await UpsertInbox(messageIds, consumeOptions.ConsumerId, context.CancellationToken).ConfigureAwait(false);
 
-                outboxContext = new EfOutboxConsumeContext<T>(context, consumeOptions, provider, dbContext, rows.Single(), messageId,
-                    options.Value, faults);
+                // A batch goes to the consumer with only the messages the inbox has not seen, the first copy of each.
+                var consumeContext = context;
+                if (batch is not null)
+                {
+                    var fresh = rows.Where(r => r.Consumed is null).Select(r => r.MessageId).ToHashSet();
+                    if (fresh.Count > 0 && fresh.Count < batch.Count)
+                        consumeContext = InboxBatch.Keep(context, batch.Where(m => fresh.Remove(MessageIdOf(m, typeof(T)))).ToList());
+                }
+
+                outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, options.Value, faults,
+                    provider.GetService<DeliveredMarkWriter<TDbContext>>());
 
                 await next.Send(outboxContext).ConfigureAwait(false);
 
@@ -84,14 +94,45 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         }
 
         if (outboxContext.ConsumedHere)
-            faults?.At(OutboxFaultPoint.AfterEffectCommitted, messageId);
+        {
+            faults?.At(OutboxFaultPoint.AfterEffectCommitted, outboxContext.OwnerMessageId);
+            if (batch is not null && !outboxContext.IsOutboxDelivered)
+                await outboxContext.DeliverAllAtOnce().ConfigureAwait(false);
+        }
 
         while (outboxContext.ContinueProcessing)
             await next.Send(outboxContext).ConfigureAwait(false);
 
         if (outboxContext.DeliveredHere)
-            faults?.At(OutboxFaultPoint.AfterDeliveredMarked, messageId);
+            faults?.At(OutboxFaultPoint.AfterDeliveredMarked, outboxContext.OwnerMessageId);
     }
+
+    /// <summary>Takes (or creates) the inbox rows of <paramref name="messageIds"/> under their write locks, in id order.</summary>
+    private async Task<IReadOnlyList<InboxState>> UpsertInbox(Guid[] messageIds, Guid consumerId, CancellationToken cancellationToken)
+    {
+        var statements = InboxOutboxStatements.For(dbContext);
+        var inbox = dbContext.Set<InboxState>();
+        if (messageIds.Length > 1 && statements.UpsertInboxBatch is { } many)
+        {
+            return await inbox.FromSqlRaw(many, messageIds, consumerId, DateTime.UtcNow, NewId.NextGuid())
+                .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var rows = new List<InboxState>(messageIds.Length);
+        foreach (var messageId in messageIds)
+        {
+            var row = await inbox.FromSqlRaw(statements.UpsertInbox, messageId, consumerId, DateTime.UtcNow, NewId.NextGuid())
+                .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            rows.Add(row.Single());
+        }
+
+        return rows;
+    }
+
+    private static Guid MessageIdOf(ConsumeContext context, Type messageType) =>
+        context.GetOriginalMessageId() ?? throw new MessageException(messageType,
+            "The inbox needs a MessageId to deduplicate, and this message has none. Publishers must set one " +
+            "(for raw JSON over AMQP: the message_id property, as a GUID).");
 
     public void Probe(ProbeContext context)
     {

@@ -5,7 +5,7 @@ using Payments.Workflows.Messaging.Dialects;
 namespace Payments.Workflows.Messaging.Persistence;
 
 /// <summary>The inbox/outbox statements of one DbContext type, built once from its model and provider.</summary>
-internal sealed record InboxOutboxStatements(string UpsertInbox, string ClaimDueOutboxMessages)
+internal sealed record InboxOutboxStatements(string UpsertInbox, string? UpsertInboxBatch, string ClaimDueOutboxMessages)
 {
     private static readonly ConcurrentDictionary<Type, InboxOutboxStatements> Cache = new();
 
@@ -28,6 +28,7 @@ internal sealed record InboxOutboxStatements(string UpsertInbox, string ClaimDue
 
         return new InboxOutboxStatements(
             dialect.UpsertInbox(SqlDialects.TableOf<InboxState>(db), inbox),
+            dialect.UpsertInboxBatch(SqlDialects.TableOf<InboxState>(db), inbox),
             dialect.ClaimDueOutboxMessages(SqlDialects.TableOf<OutboxMessage>(db), outbox));
     }
 }

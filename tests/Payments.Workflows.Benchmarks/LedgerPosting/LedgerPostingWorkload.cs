@@ -37,9 +37,20 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
     private const string ProbeQueue = "bench-ledger-entry-posted";
     private const int Producers = 8;
 
-    public async Task<LedgerRunResult> Run(LedgerMode mode, CancellationToken cancellationToken)
+    /// <summary>Batches of a batched run wait at most this long to fill.</summary>
+    public static readonly TimeSpan BatchTimeLimit = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Batches consumed at once on the endpoint in a batched run.</summary>
+    public const int BatchConcurrency = 4;
+
+    /// <summary>
+    /// One run. <paramref name="batched"/> swaps the one-message consumer for the batch consumer doing the same work
+    /// (<see cref="PostLedgerEntriesConsumer"/>): one transaction, one INSERT and, under the inbox/outbox, one inbox
+    /// statement and one outbox insert per batch.
+    /// </summary>
+    public async Task<LedgerRunResult> Run(LedgerMode mode, bool batched, CancellationToken cancellationToken)
     {
-        var name = mode.ToString().ToLowerInvariant();
+        var name = mode.ToString().ToLowerInvariant() + (batched ? "_batch" : "");
         var connectionString = mode == LedgerMode.NoDatabase ? null : await servers.CreateDatabase("ledger_" + name, cancellationToken);
         if (connectionString is not null)
             await CreateSchema(connectionString, cancellationToken);
@@ -47,7 +58,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
         var counter = new DbActivityCounter();
         var probe = new LedgerProbe();
         using var retries = new RetryLog();
-        using var host = BuildHost(mode, connectionString, await servers.CreateVirtualHost(name, cancellationToken), counter, probe, retries);
+        using var host = BuildHost(mode, batched, connectionString, await servers.CreateVirtualHost(name, cancellationToken), counter, probe, retries);
         await host.StartAsync(cancellationToken);
         try
         {
@@ -182,7 +193,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
         return checks;
     }
 
-    private IHost BuildHost(LedgerMode mode, string? connectionString, Uri? virtualHost, DbActivityCounter counter, LedgerProbe probe,
+    private IHost BuildHost(LedgerMode mode, bool batched, string? connectionString, Uri? virtualHost, DbActivityCounter counter, LedgerProbe probe,
         RetryLog retries)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -202,8 +213,22 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
                 x.AddEfInboxOutbox<BenchLedgerDbContext>();
             if (mode == LedgerMode.NoDatabase)
                 x.AddConsumer<PublishOnlyConsumer>().Endpoint(e => e.Name = ConsumerQueue);
-            else
+            else if (!batched)
                 x.AddConsumer<PostLedgerEntryConsumer>().Endpoint(e => e.Name = ConsumerQueue);
+            else
+            {
+                x.AddConsumer<PostLedgerEntriesConsumer>(c => c.Options<BatchOptions>(b => b
+                        .SetMessageLimit(options.LedgerBatch)
+                        .SetTimeLimit(BatchTimeLimit)
+                        .SetConcurrencyLimit(BatchConcurrency)))
+                    .Endpoint(e =>
+                    {
+                        // Every message of the batches being filled and consumed is unacknowledged at once.
+                        e.Name = ConsumerQueue;
+                        e.PrefetchCount = options.LedgerBatch * BatchConcurrency;
+                        e.ConcurrentMessageLimit = options.LedgerBatch * BatchConcurrency;
+                    });
+            }
 
             // The service's endpoint policy (PaymentsWorkflowsRegistration.ConfigurePaymentsBus): retry outside the inbox/outbox.
             x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(r =>

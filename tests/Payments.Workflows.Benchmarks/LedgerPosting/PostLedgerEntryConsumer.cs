@@ -44,3 +44,54 @@ public sealed class PublishOnlyConsumer : IConsumer<PostLedgerEntry>
     public Task Consume(ConsumeContext<PostLedgerEntry> context) =>
         context.Publish(new LedgerEntryPosted { PostingKey = context.Message.PostingKey, Applied = true }, context.CancellationToken);
 }
+
+/// <summary>
+/// The same work as <see cref="PostLedgerEntryConsumer"/> for a batch of postings: every pair in one INSERT that
+/// skips pairs already present, then one event per posting. Under the inbox/outbox the batch arrives without the
+/// messages the inbox has already seen, joins the inbox's one transaction, and its events become outbox rows; without
+/// it, it commits its own transaction and publishes after the commit (at-least-once: a redelivered batch republishes).
+/// </summary>
+public sealed class PostLedgerEntriesConsumer(BenchLedgerDbContext db) : IConsumer<Batch<PostLedgerEntry>>
+{
+    public async Task Consume(ConsumeContext<Batch<PostLedgerEntry>> context)
+    {
+        var postings = context.Message.Select(m => m.Message).ToList();
+        var ownTransaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(context.CancellationToken)
+            : null;
+        HashSet<string> inserted;
+        await using (ownTransaction)
+        {
+            inserted = (await InsertPairs(postings, context.CancellationToken)).ToHashSet();
+            if (ownTransaction is not null)
+                await ownTransaction.CommitAsync(context.CancellationToken);
+        }
+
+        await Task.WhenAll(postings.Select(p => context.Publish(
+            new LedgerEntryPosted { PostingKey = p.PostingKey, Applied = inserted.Contains(p.PostingKey.ToString("N")) }, context.CancellationToken)));
+    }
+
+    private Task<List<string>> InsertPairs(IReadOnlyList<PostLedgerEntry> postings, CancellationToken cancellationToken)
+    {
+        var values = new List<string>(postings.Count * 2);
+        var parameters = new List<object>(postings.Count * 6);
+        foreach (var posting in postings)
+        {
+            var key = posting.PostingKey.ToString("N");
+            foreach (var (side, account) in new[] { ("D", posting.DebitAccount), ("C", posting.CreditAccount) })
+            {
+                var at = parameters.Count;
+                values.Add($"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}}, {{{at + 4}}})");
+                parameters.AddRange([key, side, account, posting.Amount, posting.Currency]);
+            }
+        }
+
+        var sql = $"""
+            INSERT INTO "BenchLedgerEntry" ("PostingKey", "Side", "Account", "Amount", "Currency")
+            VALUES {string.Join(", ", values)}
+            ON CONFLICT DO NOTHING
+            RETURNING "PostingKey" AS "Value"
+            """;
+        return db.Database.SqlQueryRaw<string>(sql, parameters.ToArray()).ToListAsync(cancellationToken);
+    }
+}

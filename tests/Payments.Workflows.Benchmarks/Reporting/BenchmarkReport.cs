@@ -16,10 +16,20 @@ public sealed record BenchmarkReport(
     PaymentLifecycleResult? PaymentLifecycle,
     CeilingsReport Ceilings);
 
+/// <summary>
+/// <see cref="EffectivelyOnce"/> and <see cref="AtLeastOnce"/> run the batch consumer (up to <see cref="Batch"/>
+/// postings per transaction); the per-message runs are the one-message consumer, the shape of the reference baseline.
+/// Shares are percentages of throughput.
+/// </summary>
 public sealed record LedgerPostingReport(
     LedgerRunResult EffectivelyOnce,
     LedgerRunResult AtLeastOnce,
-    double EffectivelyOnceShareOfAtLeastOnce);
+    double EffectivelyOnceShareOfAtLeastOnce,
+    int Batch,
+    LedgerRunResult EffectivelyOncePerMessage,
+    LedgerRunResult AtLeastOncePerMessage,
+    double PerMessageEffectivelyOnceShareOfAtLeastOnce,
+    double EffectivelyOnceShareOfAtLeastOncePerMessage);
 
 public sealed record CeilingsReport(
     RabbitMqCeilingResult? RabbitMq,

@@ -31,6 +31,37 @@ public abstract class InboxOutboxScenarios : MessagingScenarios
     }
 
     [Fact]
+    public async Task A_batch_consumer_applies_each_message_once_and_never_sees_a_copy_the_inbox_already_has()
+    {
+        await using var database = await CreatedDatabase();
+        await using var host = await StartHost(database);
+        var first = Enumerable.Range(0, 10).Select(i => (Id: NewId.NextGuid(), Key: $"batch-{i}")).ToList();
+
+        // Ten messages and a second copy of three of them, all at once: copies land in the same batch or the next.
+        await Task.WhenAll(first.Concat(first.Take(3)).Select(m => host.Publish(new DoBatchWork { Key = m.Key }, m.Id)));
+        await Eventually.True(() => first.All(m => host.Deliveries.Count(m.Key) >= 1), "every message's event was consumed");
+
+        // Copies of five seen messages with two new ones: only the new ones reach the consumer.
+        var second = Enumerable.Range(10, 2).Select(i => (Id: NewId.NextGuid(), Key: $"batch-{i}")).ToList();
+        await Task.WhenAll(first.Skip(5).Concat(second).Select(m => host.Publish(new DoBatchWork { Key = m.Key }, m.Id)));
+        var repeated = first.Skip(5).Select(m => m.Id).ToList();
+        await Eventually.True(() => host.Query(db => db.InboxStates.CountAsync(x => repeated.Contains(x.MessageId) && x.ReceiveCount >= 2))
+            .ContinueWith(t => t.Result == repeated.Count), "the repeated copies reached the inbox");
+        await Eventually.True(() => second.All(m => host.Deliveries.Count(m.Key) >= 1), "the new messages' events were consumed");
+        await Eventually.True(() => host.Query(db => db.OutboxMessages.AnyAsync()).ContinueWith(t => !t.Result), "the outbox is empty");
+
+        var all = first.Concat(second).ToList();
+        var effects = await host.Query(db => db.Effects.Where(x => x.Key.StartsWith("batch-")).Select(x => x.Key).ToListAsync());
+        Assert.Equal(all.Select(m => m.Key).Order(), effects.Order());
+        Assert.All(all, m => Assert.Equal(1, host.Deliveries.Count(m.Key)));
+        var ids = all.Select(m => m.Id).ToList();
+        await Eventually.True(() => host.Query(db => db.InboxStates.CountAsync(x => x.Delivered != null && x.Consumed != null && ids.Contains(x.MessageId)))
+            .ContinueWith(t => t.Result == ids.Count), "every message has its inbox mark, consumed and delivered");
+        Assert.True(host.Batches.Sizes.Max() > 1, $"no batch held more than one message (sizes {string.Join(", ", host.Batches.Sizes)})");
+        Assert.Equal(all.Count, host.Batches.Sizes.Sum());
+    }
+
+    [Fact]
     public async Task A_published_event_reaches_consumers_only_after_the_effect_committed()
     {
         await using var database = await CreatedDatabase();

@@ -33,6 +33,8 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public ExpiryLog Expiries => _provider.GetRequiredService<ExpiryLog>();
 
+    public BatchLog Batches => _provider.GetRequiredService<BatchLog>();
+
     public static async Task<MessagingHost> Start(
         ITestDatabase database,
         Action<InboxOutboxOptions>? options = null,
@@ -47,6 +49,7 @@ public sealed class MessagingHost : IAsyncDisposable
         services.AddSingleton(counter);
         services.AddSingleton(deliveries ?? new DeliveryLog());
         services.AddSingleton(expiries ?? new ExpiryLog());
+        services.AddSingleton<BatchLog>();
         if (faults is not null)
             services.AddSingleton(faults);
 
@@ -59,6 +62,14 @@ public sealed class MessagingHost : IAsyncDisposable
         services.AddMassTransitTestHarness(x =>
         {
             x.AddConsumer<DoWorkConsumer>();
+            x.AddConsumer<DoBatchWorkConsumer>(c => c.Options<BatchOptions>(o => o
+                    .SetMessageLimit(DoBatchWorkConsumer.MessageLimit)
+                    .SetTimeLimit(TimeSpan.FromMilliseconds(300))))
+                .Endpoint(e =>
+                {
+                    e.PrefetchCount = DoBatchWorkConsumer.MessageLimit;
+                    e.ConcurrentMessageLimit = DoBatchWorkConsumer.MessageLimit;
+                });
             if (recordDeliveries)
             {
                 x.AddConsumer<WorkDoneRecorder>();

@@ -18,6 +18,31 @@ public sealed class DoWorkConsumer(TestDbContext db) : IConsumer<DoWork>
     }
 }
 
+/// <summary>Consumes <see cref="DoBatchWork"/> in batches: a row and an event per message; remembers each batch's size.</summary>
+public sealed class DoBatchWorkConsumer(TestDbContext db, BatchLog batches) : IConsumer<Batch<DoBatchWork>>
+{
+    public const int MessageLimit = 20;
+
+    public async Task Consume(ConsumeContext<Batch<DoBatchWork>> context)
+    {
+        batches.Record(context.Message.Length);
+        foreach (var message in context.Message)
+        {
+            db.Effects.Add(new WorkEffect { Key = message.Message.Key });
+            await context.Publish(new WorkDone { Key = message.Message.Key });
+        }
+    }
+}
+
+public sealed class BatchLog
+{
+    private readonly ConcurrentQueue<int> _sizes = new();
+
+    public IReadOnlyCollection<int> Sizes => _sizes;
+
+    public void Record(int size) => _sizes.Enqueue(size);
+}
+
 /// <summary>What a downstream consumer saw: every WorkDone it handled and whether the effect was committed by then.</summary>
 public sealed class DeliveryLog
 {

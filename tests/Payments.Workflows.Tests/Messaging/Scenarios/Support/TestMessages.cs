@@ -10,6 +10,12 @@ public sealed record DoWork
     public bool Fail { get; init; }
 }
 
+/// <summary>One unit of work for the batch consumer: one row keyed by <see cref="Key"/>, one event.</summary>
+public sealed record DoBatchWork
+{
+    public required string Key { get; init; }
+}
+
 public sealed record WorkDone
 {
     public required string Key { get; init; }

@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Persistence;
+
+namespace Payments.Workflows.Messaging.Delivery;
+
+/// <summary>What a consumer's second transaction would write once its outgoing messages were sent.</summary>
+internal readonly record struct DeliveredMark(Guid[] MessageIds, Guid ConsumerId, long[] SentSequenceNumbers);
+
+/// <summary>Takes delivered marks off the consumer's hot path; false when it no longer accepts them.</summary>
+internal interface IDeliveredMarks
+{
+    bool TryEnqueue(DeliveredMark mark);
+}
+
+/// <summary>
+/// Writes the delivered marks of many consumed messages (inbox <c>Delivered</c>, and the deletion of their sent
+/// outbox rows) in one transaction, so a consumer acknowledges its message right after its broker sends instead of
+/// after a second commit of its own. Marks queued while one batch is written form the next batch, as a database
+/// groups commits: the busier the endpoint, the fewer transactions per message.
+/// </summary>
+/// <remarks>
+/// A mark lost with the process changes nothing that matters: the rows were already sent, and the delivery
+/// service sends them once more (same MessageIds, which downstream inboxes absorb) after
+/// <see cref="InboxOutboxOptions.ConsumerHandOffDelay"/>. Stopping drains the queue first.
+/// </remarks>
+internal sealed class DeliveredMarkWriter<TDbContext>(
+    IServiceScopeFactory scopeFactory,
+    IOptions<InboxOutboxOptions> options,
+    ILogger<DeliveredMarkWriter<TDbContext>> logger) : BackgroundService, IDeliveredMarks
+    where TDbContext : DbContext
+{
+    private const int MaxMarksPerTransaction = 500;
+
+    private readonly Channel<DeliveredMark> _marks = Channel.CreateUnbounded<DeliveredMark>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    private readonly InboxOutboxOptions _options = options.Value;
+
+    public bool TryEnqueue(DeliveredMark mark) => _options.DeliveredMarksInBackground && _marks.Writer.TryWrite(mark);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Consumers that finish from here on write their own marks; what is queued is written before we stop.
+        _marks.Writer.TryComplete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<DeliveredMark>(MaxMarksPerTransaction);
+        var failures = 0;
+        while (await _marks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (batch.Count < MaxMarksPerTransaction && _marks.Reader.TryRead(out var mark))
+                batch.Add(mark);
+
+            try
+            {
+                await Write(batch, CancellationToken.None).ConfigureAwait(false);
+                batch.Clear();
+                failures = 0;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // The delivery service will resend these rows; the inbox marks stay incomplete until then.
+                    logger.LogWarning(exception, "Could not write {Count} delivered marks while stopping; the delivery service resends their rows",
+                        batch.Count);
+                    return;
+                }
+
+                var wait = OutboxDeliveryService<TDbContext>.Exponential(_options.DeliveryPollInterval, failures, _options.UnhealthyMaxDelay);
+                logger.LogWarning(exception, "Writing {Count} delivered marks failed ({Failures} in a row); next attempt in {Delay}",
+                    batch.Count, failures, wait);
+                try
+                {
+                    await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: one last attempt with what we hold.
+                }
+            }
+        }
+    }
+
+    /// <summary>One transaction: the inbox marks, then the sent rows (the lock order a redelivered copy also takes).</summary>
+    internal async Task Write(IReadOnlyCollection<DeliveredMark> marks, CancellationToken cancellationToken)
+    {
+        if (marks.Count == 0)
+            return;
+
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            var now = DateTime.UtcNow;
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var consumer in marks.GroupBy(m => m.ConsumerId))
+                {
+                    var consumerId = consumer.Key;
+                    var messageIds = consumer.SelectMany(m => m.MessageIds).Order().ToArray();
+                    await db.Set<InboxState>()
+                        .Where(x => x.ConsumerId == consumerId && messageIds.Contains(x.MessageId) && x.Delivered == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.Delivered, now), cancellationToken).ConfigureAwait(false);
+                }
+
+                // By key: the delivery service or a redelivered copy may have sent and deleted some of them meanwhile.
+                var sent = marks.SelectMany(m => m.SentSequenceNumbers).ToArray();
+                if (sent.Length > 0)
+                {
+                    await db.Set<OutboxMessage>().Where(x => sent.Contains(x.SequenceNumber))
+                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}
