@@ -84,7 +84,7 @@ public sealed class ResourceSampler : IAsyncDisposable
             }
 
             lock (_samples)
-                _samples.Add(new BacklogSample(Math.Round(_wall.Elapsed.TotalSeconds, 2), rows, Mb(workingSet)));
+                _samples.Add(new BacklogSample(Math.Round(_wall.Elapsed.TotalSeconds, 2), rows, Mb(workingSet), Mb(GC.GetGCMemoryInfo().HeapSizeBytes)));
 
             try
             {
@@ -100,7 +100,8 @@ public sealed class ResourceSampler : IAsyncDisposable
     private static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
 }
 
-public sealed record BacklogSample(double AtSeconds, long OutboxRows, double WorkingSetMb);
+/// <summary>One sample: outbox rows not yet deleted, the process working set, and the managed heap after the last GC.</summary>
+public sealed record BacklogSample(double AtSeconds, long OutboxRows, double WorkingSetMb, double GcHeapMb);
 
 /// <summary>CPU used by this process during the run (seconds, and percent of all cores), its peak working set, and the outbox backlog.</summary>
 public sealed record ResourceUsage(

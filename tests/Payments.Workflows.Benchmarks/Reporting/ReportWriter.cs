@@ -92,6 +92,16 @@ public static class ReportWriter
             md.AppendLine();
         }
 
+        if (report.PaymentLifecycle?.HalfLoad.Resources.Samples is { Count: >= 4 } memory)
+        {
+            // Quarter points of the half-load run: flat after warm-up means no growth from the second quarter on.
+            var points = new[] { 0.25, 0.5, 0.75, 1.0 }.Select(f => memory[Math.Min(memory.Count - 1, (int)Math.Round(f * (memory.Count - 1)))]).ToList();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Memory through the half-load run ({memory[^1].AtSeconds:0} s): working set {string.Join(" → ", points.Select(p => $"{p.WorkingSetMb:0}"))} MB, " +
+                $"managed heap {string.Join(" → ", points.Select(p => $"{p.GcHeapMb:0}"))} MB (at 1/4, 1/2, 3/4 and the end).");
+            md.AppendLine();
+        }
+
         md.AppendLine("Where the round trips go (statements per received message; each also pays its share of the commits above):");
         md.AppendLine();
         void Statements(string name, IReadOnlyDictionary<string, double>? statements)
