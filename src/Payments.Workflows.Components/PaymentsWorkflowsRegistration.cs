@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Authorisation;
@@ -92,10 +93,10 @@ public static class PaymentsWorkflowsRegistration
 
         // Outside retry and the inbox/outbox (both are added when the saga's messages are configured, after every
         // endpoint callback), so a retried message keeps its partition and a payment's messages stay in order.
-        x.AddConfigureEndpointsCallback((_, queueName, endpoint) =>
+        x.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
         {
             if (queueName == PaymentStateDefinition.Name)
-                endpoint.UsePaymentPartitioner();
+                endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)));
         });
         x.AddConfigureEndpointsCallback((_, _, endpoint) =>
         {

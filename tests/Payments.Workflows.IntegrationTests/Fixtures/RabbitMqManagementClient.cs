@@ -7,7 +7,7 @@ namespace Payments.Workflows.IntegrationTests.Fixtures;
 
 /// <summary>
 /// The few calls of RabbitMQ's management HTTP API that tests need: set up and tear down virtual hosts,
-/// see what the service declared, read queue depths, and cut clients off (fault injection).
+/// see what the service declared, read queue depths, cut clients off (fault injection), and move messages with a shovel.
 /// </summary>
 public sealed class RabbitMqManagementClient : IDisposable
 {
@@ -133,6 +133,55 @@ public sealed class RabbitMqManagementClient : IDisposable
         }
 
         return closed;
+    }
+
+    /// <summary>
+    /// Moves the messages <paramref name="queue"/> holds now to <paramref name="destination"/> in the same virtual host,
+    /// as the UI's "Move messages" does: a dynamic shovel named "Move from {queue}" that acknowledges at the source
+    /// once the destination confirmed, and deletes itself after that many messages. Returns the shovel's name.
+    /// </summary>
+    /// <exception cref="ServerUnavailableException">The broker has no shovel plugin enabled.</exception>
+    public async Task<string> MoveMessagesAsync(string virtualHost, string queue, string destination, CancellationToken cancellationToken = default)
+    {
+        var name = $"Move from {queue}";
+        var local = "amqp:///" + Escape(virtualHost);
+        var shovel = new Dictionary<string, object>
+        {
+            ["src-protocol"] = "amqp091",
+            ["src-uri"] = local,
+            ["src-queue"] = queue,
+            ["src-prefetch-count"] = 1000,
+            ["src-delete-after"] = "queue-length",
+            ["dest-protocol"] = "amqp091",
+            ["dest-uri"] = local,
+            ["dest-queue"] = destination,
+            ["dest-add-forward-headers"] = false,
+            ["ack-mode"] = "on-confirm",
+        };
+        using var response = await _http.PutAsJsonAsync($"parameters/shovel/{Escape(virtualHost)}/{Escape(name)}", new { value = shovel }, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (body.Contains("shovel", StringComparison.OrdinalIgnoreCase) || response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new ServerUnavailableException(
+                    $"RabbitMQ at {BaseAddress} cannot create a shovel ({(int)response.StatusCode}: {body}): enable rabbitmq_shovel and " +
+                    "rabbitmq_shovel_management (infra/rabbitmq/enabled_plugins does; run `bash infra/scripts/start-rabbitmq.sh`).");
+            }
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken);
+        return name;
+    }
+
+    /// <summary>Whether the dynamic shovel <paramref name="name"/> still exists (a "Move messages" shovel deletes itself when done).</summary>
+    public async Task<bool> ShovelExistsAsync(string virtualHost, string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"parameters/shovel/{Escape(virtualHost)}/{Escape(name)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        await EnsureSuccessAsync(response, cancellationToken);
+        return true;
     }
 
     public void Dispose() => _http.Dispose();

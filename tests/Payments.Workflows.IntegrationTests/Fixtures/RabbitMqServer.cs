@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
 using Testcontainers.RabbitMq;
 
 namespace Payments.Workflows.IntegrationTests.Fixtures;
@@ -17,8 +19,14 @@ public sealed class RabbitMqServer : IAsyncDisposable
         "RabbitMQ is not available: set " + EnvironmentVariable + " (and optionally " + ManagementEnvironmentVariable +
         "; e.g. run `bash infra/scripts/start-services.sh`) or start a Docker engine for Testcontainers.";
 
+    public const string RestartUnavailableMessage =
+        "Restarting the broker needs a local RabbitMQ node managed by rabbitmqctl: start one with " +
+        "`bash infra/scripts/start-rabbitmq.sh` (as root) and point " + EnvironmentVariable + " at it " +
+        "(`eval \"$(bash infra/scripts/start-services.sh)\"`).";
+
     private const int ManagementPort = 15672;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RabbitMqCtlTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Func<CancellationToken, Task<RabbitMqContainer?>> _startContainer;
     private readonly string? _configuredAmqpUri;
@@ -78,6 +86,88 @@ public sealed class RabbitMqServer : IAsyncDisposable
         var broker = await _broker.Value.WaitAsync(cancellationToken);
         await broker.Management.DeleteVirtualHostAsync(name, cancellationToken);
         _virtualHosts.TryRemove(name, out _);
+    }
+
+    /// <summary>
+    /// Restarts the broker's RabbitMQ application on its node (<c>rabbitmqctl stop_app</c>, then <c>start_app</c> and
+    /// <c>await_startup</c>), running <paramref name="whileStopped"/> in between. Durable queues and persistent
+    /// messages survive it; every connection is closed. The broker is started again whatever
+    /// <paramref name="whileStopped"/> does. Only a local broker managed by rabbitmqctl can be restarted.
+    /// </summary>
+    /// <exception cref="ServerUnavailableException">The broker is not local, or rabbitmqctl is missing.</exception>
+    public async Task RestartAsync(Func<CancellationToken, Task> whileStopped, CancellationToken cancellationToken)
+    {
+        var broker = await _broker.Value.WaitAsync(cancellationToken);
+        if (_container is not null || !IsLoopback(broker.AmqpUri.Host))
+        {
+            throw new ServerUnavailableException(
+                $"{RestartUnavailableMessage} The broker of this run is at {broker.AmqpUri.Host}{(_container is null ? "" : " (a container)")}.");
+        }
+
+        if (FindOnPath("rabbitmqctl") is not { } rabbitMqCtl)
+        {
+            throw new ServerUnavailableException($"{RestartUnavailableMessage} rabbitmqctl is not on the PATH.");
+        }
+
+        try
+        {
+            await RunAsync(rabbitMqCtl, cancellationToken, "stop_app");
+            await whileStopped(cancellationToken);
+        }
+        finally
+        {
+            // Never leave the broker down for the rest of the run, even when the test failed or was cancelled
+            // (start_app on a running node does nothing).
+            await RunAsync(rabbitMqCtl, CancellationToken.None, "start_app");
+            await RunAsync(rabbitMqCtl, CancellationToken.None, "await_startup", "--timeout", "60");
+        }
+    }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>Runs a command with no input and a timeout; fails with its output when it fails.</summary>
+    private static async Task RunAsync(string program, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var command = $"{Path.GetFileName(program)} {string.Join(' ', arguments)}";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"`{command}` did not start.");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RabbitMqCtlTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{command}` did not finish within {RabbitMqCtlTimeout.TotalSeconds:0}s (or was cancelled).");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"`{command}` failed with exit code {process.ExitCode}: {await error}{await output}");
+        }
     }
 
     /// <summary>The virtual host an amqp:// URI names ("/" when its path is empty or "/").</summary>

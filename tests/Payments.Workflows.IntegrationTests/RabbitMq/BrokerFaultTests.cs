@@ -1,4 +1,3 @@
-using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Contracts;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
@@ -9,7 +8,6 @@ namespace Payments.Workflows.IntegrationTests.RabbitMq;
 public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer postgres) : ServiceOnRabbitMq(rabbitMq, postgres)
 {
     private const int Payments = 30;
-    private static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task Connections_closed_by_the_broker_mid_stream_lose_and_duplicate_nothing()
@@ -51,9 +49,6 @@ public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer pos
         await AssertEachOperationPostedOnce(payments);
     }
 
-    private static CapturePayment Capture(AuthorisePayment payment) =>
-        new() { PaymentId = payment.PaymentId, IdempotencyKey = $"cap-{payment.PaymentId:N}", Amount = payment.Amount };
-
     /// <summary>Closes every connection of the virtual host as soon as <paramref name="started"/> holds; returns how many.</summary>
     private Task<int> CloseConnectionsOnceProcessing(IEnumerable<Guid> paymentIds, Func<IReadOnlyList<string?>, bool> started)
     {
@@ -66,51 +61,5 @@ public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer pos
             return await Eventually.MatchesAsync(ct => Management.CloseConnectionsAsync(VirtualHost, "fault injection: connection cut mid-stream", ct),
                 closed => closed > 0, Timeout, "the service's connections to be closed", Cancellation);
         });
-    }
-
-    /// <summary>A publisher's retry: the same message (same MessageId) until the broker confirms it.</summary>
-    private static async Task SendUntilConfirmed<T>(ServiceHost instance, T message)
-        where T : class
-    {
-        var messageId = Guid.NewGuid();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await instance.Send(message, messageId);
-                return;
-            }
-            catch (Exception) when (attempt < 20)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), Cancellation);
-            }
-        }
-    }
-
-    private static Task WaitForAll(ServiceHost instance, IReadOnlyList<AuthorisePayment> payments, string state) =>
-        Eventually.MatchesAsync(ct => States(instance, payments.Select(p => p.PaymentId).ToList(), ct), states => states.All(s => s == state),
-            StreamTimeout, $"all {payments.Count} payments to reach {state}", Cancellation);
-
-    private static async Task<IReadOnlyList<string?>> States(ServiceHost instance, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
-    {
-        var states = new List<string?>();
-        foreach (var id in ids)
-            states.Add((await instance.Payment(id, cancellationToken))?.CurrentState);
-        return states;
-    }
-
-    private async Task AssertEachOperationPostedOnce(IReadOnlyList<AuthorisePayment> payments)
-    {
-        foreach (var payment in payments)
-        {
-            var ledger = await Service.Ledger(payment.PaymentId);
-            Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture], ledger.Select(t => t.Operation).Order());
-            Assert.Equal(["Authorise", "Capture"], (await Service.Payment(payment.PaymentId))!.Operations.Select(o => o.Command).Order());
-            LedgerInvariants.Hold(ledger, []);
-        }
-
-        var entries = await Service.AllEntries();
-        Assert.Equal(payments.Count * 2, entries.Select(e => e.TransactionId).Distinct().Count());
-        LedgerInvariants.Hold([], entries);
     }
 }

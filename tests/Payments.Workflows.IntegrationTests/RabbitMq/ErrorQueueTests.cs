@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
-using RabbitMQ.Client;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
 /// <summary>A message that keeps failing: retried, then parked in its queue's _error queue with the reason, then replayed.</summary>
 public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer postgres) : ServiceOnRabbitMq(rabbitMq, postgres)
 {
+    private const string ErrorQueue = "acquirer-authorisation_error";
+
     private readonly SwitchableAcquirer _acquirer = new();
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IAcquirer>(_acquirer);
@@ -22,7 +23,10 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
 
         await Service.Send(authorise);
 
-        var failed = (await Amqp.WaitForMessages("acquirer-authorisation_error")).Single();
+        // Look without removing, as the UI's "Get messages" with "Nack message requeue true" does.
+        var failed = await Eventually.MatchesAsync(ct => Amqp.Channel.BasicGetAsync(ErrorQueue, autoAck: false, ct), m => m is not null, Timeout,
+            $"a message on {ErrorQueue}", Cancellation);
+        await Amqp.Channel.BasicNackAsync(failed!.DeliveryTag, multiple: false, requeue: true, Cancellation);
         Assert.Equal("fault", AmqpClient.Header(failed, "MT-Reason"));
         Assert.Equal("System.IO.IOException", AmqpClient.Header(failed, "MT-Fault-ExceptionType"));
         Assert.Equal("Connection reset by the acquirer gateway.", AmqpClient.Header(failed, "MT-Fault-Message"));
@@ -33,13 +37,16 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
         Assert.Equal(1 + 7, _acquirer.Calls);
         Assert.Equal("Authorising", (await Service.Payment(authorise.PaymentId))!.CurrentState);
 
-        // Replay, as a shovel or "Move messages" does: the same message, unchanged, back to its queue.
+        // Replay as ops do it: the queue's page in the management UI, "Move messages" to acquirer-authorisation
+        // (a shovel through the management API, exactly what that form creates).
         _acquirer.Reachable = true;
-        await Amqp.Channel.BasicPublishAsync(string.Empty, "acquirer-authorisation", mandatory: true,
-            new BasicProperties(failed.BasicProperties), failed.Body, Cancellation);
+        var shovel = await Management.MoveMessagesAsync(VirtualHost, ErrorQueue, "acquirer-authorisation", Cancellation);
 
         await Service.WaitForState(authorise.PaymentId, "Authorised");
         Assert.Single(await Service.Ledger(authorise.PaymentId));
+        await Eventually.MatchesAsync(ct => Management.ShovelExistsAsync(VirtualHost, shovel, ct), exists => !exists, Timeout,
+            "the move-messages shovel to delete itself", Cancellation);
+        Assert.Null(await Amqp.Channel.BasicGetAsync(ErrorQueue, autoAck: false, Cancellation));
     }
 
     private sealed class SwitchableAcquirer : IAcquirer

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Contracts;
+using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
 
@@ -9,6 +11,14 @@ namespace Payments.Workflows.IntegrationTests.RabbitMq;
 public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer postgres) : IAsyncLifetime
 {
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stream of payments may take to reach a state, faults included.</summary>
+    protected static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(120);
+
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan SendAttemptTimeout = TimeSpan.FromSeconds(5);
+
+    private int _failedSends;
 
     protected RabbitMqServer RabbitMq { get; } = rabbitMq;
 
@@ -67,6 +77,85 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
         Currency = "EUR",
         CardToken = token,
     };
+
+    protected static CapturePayment Capture(AuthorisePayment payment) =>
+        new() { PaymentId = payment.PaymentId, IdempotencyKey = $"cap-{payment.PaymentId:N}", Amount = payment.Amount };
+
+    /// <summary>
+    /// A publisher's retry: the same message (same MessageId) until the broker confirms it. An attempt that fails or
+    /// gets no confirmation within a few seconds (the broker is down or the connection was cut) counts in
+    /// <see cref="FailedSends"/> and is tried again.
+    /// </summary>
+    protected async Task SendUntilConfirmed<T>(ServiceHost instance, T message)
+        where T : class
+    {
+        var messageId = Guid.NewGuid();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(SendTimeout);
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            attempt.CancelAfter(SendAttemptTimeout);
+            try
+            {
+                await instance.Send(message, messageId, attempt.Token);
+                return;
+            }
+            catch (Exception exception) when (!deadline.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _failedSends);
+                TestContext.Current.SendDiagnosticMessage($"Send of {typeof(T).Name} {messageId} failed, retrying: {exception.GetType().Name}: {exception.Message}");
+            }
+            catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The broker did not confirm {typeof(T).Name} {messageId} within {SendTimeout.TotalSeconds:0}s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), Cancellation);
+        }
+    }
+
+    /// <summary>How many send attempts of <see cref="SendUntilConfirmed"/> failed and were retried.</summary>
+    protected int FailedSends => Volatile.Read(ref _failedSends);
+
+    protected static Task WaitForAll(ServiceHost instance, IReadOnlyList<AuthorisePayment> payments, Func<string?, bool> reached, string what) =>
+        Eventually.MatchesAsync(ct => States(instance, payments.Select(p => p.PaymentId).ToList(), ct), states => states.All(reached),
+            StreamTimeout, $"all {payments.Count} payments to be {what}", Cancellation);
+
+    protected static Task WaitForAll(ServiceHost instance, IReadOnlyList<AuthorisePayment> payments, string state) =>
+        WaitForAll(instance, payments, s => s == state, state);
+
+    /// <summary>Each payment's saga state, in the order of <paramref name="ids"/> (null: no saga yet).</summary>
+    protected static async Task<IReadOnlyList<string?>> States(ServiceHost instance, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        var states = new List<string?>();
+        foreach (var id in ids)
+            states.Add((await instance.Payment(id, cancellationToken))?.CurrentState);
+        return states;
+    }
+
+    /// <summary>
+    /// Every payment was authorised and captured exactly once in the ledger and in its saga, the ledger balances,
+    /// and the outbox holds nothing that should have gone out (scheduled hold expiries are due in days).
+    /// </summary>
+    protected async Task AssertEachOperationPostedOnce(IReadOnlyList<AuthorisePayment> payments)
+    {
+        foreach (var payment in payments)
+        {
+            var ledger = await Service.Ledger(payment.PaymentId);
+            Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture], ledger.Select(t => t.Operation).Order());
+            Assert.Equal(["Authorise", "Capture"], (await Service.Payment(payment.PaymentId))!.Operations.Select(o => o.Command).Order());
+            LedgerInvariants.Hold(ledger, []);
+        }
+
+        var entries = await Service.AllEntries();
+        Assert.Equal(payments.Count * 2, entries.Select(e => e.TransactionId).Distinct().Count());
+        LedgerInvariants.Hold([], entries);
+
+        var now = DateTime.UtcNow;
+        await Eventually.MatchesAsync(_ => Service.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now || m.QuarantinedAt != null)), n => n == 0,
+            Timeout, "every due outbox row to be delivered (none quarantined)", Cancellation);
+    }
 
     /// <summary>The queues the service declares and consumes, as the management UI lists them.</summary>
     protected static IReadOnlyList<string> ServiceQueues { get; } =

@@ -50,11 +50,15 @@ public sealed class ServiceHost : IAsyncDisposable
         return new ServiceHost(host);
     }
 
-    public async Task Send<T>(T message, Guid? messageId = null)
+    /// <summary>Sends to the saga's queue; returns once the broker has confirmed the message.</summary>
+    /// <param name="cancellationToken">Defaults to the test's.</param>
+    public async Task Send<T>(T message, Guid? messageId = null, CancellationToken cancellationToken = default)
         where T : class
     {
+        if (!cancellationToken.CanBeCanceled)
+            cancellationToken = TestContext.Current.CancellationToken;
         var endpoint = await Services.GetRequiredService<IBus>().GetSendEndpoint(PaymentStateDefinition.Address);
-        await endpoint.Send(message, c => c.MessageId = messageId ?? NewId.NextGuid(), TestContext.Current.CancellationToken);
+        await endpoint.Send(message, c => c.MessageId = messageId ?? NewId.NextGuid(), cancellationToken);
     }
 
     public async Task<PaymentState?> Payment(Guid paymentId, CancellationToken cancellationToken = default)

@@ -1,0 +1,38 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Payments.Workflows.Messaging.Ordering;
+
+/// <summary>
+/// Partitioning that keeps delivery order on a concurrent receive endpoint. Why MassTransit's <c>UsePartitioner</c>
+/// does not: RabbitMQ.Client runs up to ConcurrentMessageLimit deliveries at once (one dispatch loop each), and
+/// every one travels the receive pipe (deserialisation included) before it reaches the partition, so a delivery
+/// held up on the way joins its partition behind later ones. Here each delivery takes a ticket with its transport
+/// sequence number on entering the receive pipe, and joins its partition only after every earlier delivery has.
+/// </summary>
+public static class OrderedPartitionerConfigurationExtensions
+{
+    /// <summary>
+    /// Adds the receive side of an ordered partitioner to the endpoint and returns it, for
+    /// <see cref="UseOrderedPartitioner{T}"/> on each message type. Call from an endpoint-configuration callback, before
+    /// the endpoint's consumers or sagas are configured, so message retry and the inbox/outbox run inside the partition.
+    /// </summary>
+    public static OrderedPartitioner CreateOrderedPartitioner(this IReceiveEndpointConfigurator endpoint, int partitionCount,
+        DeliverySequenceProvider sequenceOf, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var partitioner = new OrderedPartitioner(partitionCount, sequenceOf, logger: logger);
+        endpoint.ConfigureReceive(receive => receive.UseFilter(new DeliveryOrderReceiveFilter(partitioner)));
+        return partitioner;
+    }
+
+    /// <summary>Runs <typeparamref name="T"/> in the partition of its key.</summary>
+    public static void UseOrderedPartitioner<T>(this IReceiveEndpointConfigurator endpoint, OrderedPartitioner partitioner, Func<ConsumeContext<T>, Guid> keyOf)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(partitioner);
+        ArgumentNullException.ThrowIfNull(keyOf);
+        endpoint.AddPipeSpecification(new OrderedPartitionSpecification<T>(partitioner, keyOf));
+    }
+}
