@@ -5,6 +5,7 @@ using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
 using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Messaging.Persistence;
+using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.EffectivelyOnce;
 
@@ -59,7 +60,7 @@ public sealed class PaymentCrashTests(RabbitMqServer rabbitMq, PostgresServer po
             Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture, LedgerOperation.Refund], ledger.Select(t => t.Operation).Order());
         }
 
-        LedgerInvariants.Hold(await Task.WhenAll(payments.Select(p => service.Ledger(p.PaymentId))).ContinueWith(t => t.Result.SelectMany(x => x)),
+        LedgerAssert.Holds(await Task.WhenAll(payments.Select(p => service.Ledger(p.PaymentId))).ContinueWith(t => t.Result.SelectMany(x => x)),
             await service.AllEntries());
         var now = DateTime.UtcNow;
         await Eventually.MatchesAsync(_ => service.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now)), n => n == 0,

@@ -2,6 +2,7 @@ using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Contracts;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
+using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.Lifecycle;
 
@@ -47,7 +48,7 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
         Assert.Equal((100.00m, 60.00m, 25.00m), (payment.AuthorisedAmount, payment.CapturedAmount, payment.RefundedAmount));
         var ledger = await _service.Ledger(authorise.PaymentId);
         Assert.Equal(4, ledger.Count);
-        LedgerInvariants.Hold(ledger, await _service.AllEntries());
+        LedgerAssert.Holds(ledger, await _service.AllEntries());
     }
 
     [Fact]
@@ -85,7 +86,7 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
         await _service.WaitForState(authorise.PaymentId, "Expired", TimeSpan.FromSeconds(60));
         var ledger = await _service.Ledger(authorise.PaymentId);
         Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Expire], ledger.Select(t => t.Operation));
-        LedgerInvariants.Hold(ledger, await _service.AllEntries());
+        LedgerAssert.Holds(ledger, await _service.AllEntries());
     }
 
     [Fact]

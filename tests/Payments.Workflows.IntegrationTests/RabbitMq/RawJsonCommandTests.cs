@@ -4,9 +4,10 @@ using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Components.RawCommands;
 using Payments.Workflows.Contracts;
-using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.Support;
+using Payments.Workflows.Messaging.Persistence;
+using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
@@ -92,7 +93,7 @@ public sealed class RawJsonCommandTests(RabbitMqServer rabbitMq, PostgresServer 
         Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture], ledger.Select(t => t.Operation).Order());
         Assert.Equal(["Authorise", "Capture"], payment.Operations.Select(o => o.Command));
         Assert.Single(await Amqp.Messages(captured, Cancellation));
-        LedgerInvariants.Hold(ledger, await Service.AllEntries());
+        LedgerAssert.Holds(ledger, await Service.AllEntries());
     }
 
     [Fact]

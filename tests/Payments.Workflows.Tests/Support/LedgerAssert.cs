@@ -15,6 +15,14 @@ public static class LedgerAssert
         }
     }
 
+    /// <summary><see cref="Balances"/> for <paramref name="transactions"/> and <see cref="SumsToZero"/> for <paramref name="allEntries"/>.</summary>
+    public static void Holds(IEnumerable<LedgerTransaction> transactions, IEnumerable<LedgerEntry> allEntries)
+    {
+        Balances(transactions);
+        SumsToZero(allEntries);
+    }
+
+    /// <summary>All entries together sum to zero per currency.</summary>
     public static void SumsToZero(IEnumerable<LedgerEntry> entries)
     {
         foreach (var group in entries.GroupBy(e => e.Currency))
