@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,10 +13,22 @@ namespace Payments.Workflows.Messaging.Delivery;
 /// <summary>What a consumer's second transaction would write once its outgoing messages were sent.</summary>
 internal readonly record struct DeliveredMark(Guid[] MessageIds, Guid ConsumerId, long[] SentSequenceNumbers);
 
-/// <summary>Takes delivered marks off the consumer's hot path; false when it no longer accepts them.</summary>
+/// <summary>Takes delivered marks off the consumer's hot path, and knows which committed rows this process is sending.</summary>
 internal interface IDeliveredMarks
 {
+    /// <summary>Queues the mark; false when the writer no longer accepts marks (the caller writes it itself).</summary>
     bool TryEnqueue(DeliveredMark mark);
+
+    /// <summary>
+    /// The consumer that committed these rows sends them now: a copy of its message arriving meanwhile (whose
+    /// inbox row shows consumed but not yet delivered) leaves them to it instead of sending them a second time.
+    /// </summary>
+    void Claim(IEnumerable<long> sequenceNumbers);
+
+    /// <summary>The rows are deleted, or their sender gave up (the delivery service sends them after the hand-off delay).</summary>
+    void Release(IEnumerable<long> sequenceNumbers);
+
+    bool IsClaimed(long sequenceNumber);
 }
 
 /// <summary>
@@ -41,6 +54,21 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private readonly InboxOutboxOptions _options = options.Value;
+    private readonly ConcurrentDictionary<long, byte> _claimed = new();
+
+    public void Claim(IEnumerable<long> sequenceNumbers)
+    {
+        foreach (var number in sequenceNumbers)
+            _claimed.TryAdd(number, 0);
+    }
+
+    public void Release(IEnumerable<long> sequenceNumbers)
+    {
+        foreach (var number in sequenceNumbers)
+            _claimed.TryRemove(number, out _);
+    }
+
+    public bool IsClaimed(long sequenceNumber) => _claimed.ContainsKey(sequenceNumber);
 
     public bool TryEnqueue(DeliveredMark mark) => _options.DeliveredMarksInBackground && _marks.Writer.TryWrite(mark);
 
@@ -63,6 +91,7 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
             try
             {
                 await Write(batch, CancellationToken.None).ConfigureAwait(false);
+                Release(batch.SelectMany(m => m.SentSequenceNumbers));
                 batch.Clear();
                 failures = 0;
             }
@@ -74,6 +103,7 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
                     // The delivery service will resend these rows; the inbox marks stay incomplete until then.
                     logger.LogWarning(exception, "Could not write {Count} delivered marks while stopping; the delivery service resends their rows",
                         batch.Count);
+                    Release(batch.SelectMany(m => m.SentSequenceNumbers));
                     return;
                 }
 

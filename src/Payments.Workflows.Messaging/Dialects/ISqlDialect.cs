@@ -28,8 +28,10 @@ public interface ISqlDialect
 
     /// <summary>
     /// <see cref="UpsertInbox"/> for many messages of one consumer in one statement: {0} is an array of distinct
-    /// message ids, taken in ascending order so that two overlapping batches lock in the same order. Null when the
-    /// provider takes <see cref="UpsertInbox"/> once per message (in that order) instead.
+    /// message ids, taken in ascending order so that two overlapping batches lock in the same order. A row it
+    /// inserts (receive count 1) is written consumed at {2} already: the batch's transaction commits it only with
+    /// the consumer's effect, so no later statement per message has to. Null when the provider takes
+    /// <see cref="UpsertInbox"/> once per message (in that order) instead.
     /// </summary>
     string? UpsertInboxBatch(TableName table, InboxColumns columns);
 
@@ -46,7 +48,8 @@ public sealed record InboxColumns(
     string ConsumerId,
     string Received,
     string ReceiveCount,
-    string LockId);
+    string LockId,
+    string Consumed);
 
 /// <summary>Mapped column names of the outbox table that the claim statement filters and orders on.</summary>
 public sealed record OutboxColumns(

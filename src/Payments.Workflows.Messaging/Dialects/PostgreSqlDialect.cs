@@ -20,8 +20,8 @@ public sealed class PostgreSqlDialect : ISqlDialect
         "RETURNING *";
 
     public string? UpsertInboxBatch(TableName table, InboxColumns c) =>
-        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) " +
-        "SELECT m, {1}, {2}, 1, {3} FROM unnest({0}::uuid[]) AS m ORDER BY m " +
+        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
+        "SELECT m, {1}, {2}, 1, {3}, {2} FROM unnest({0}::uuid[]) AS m ORDER BY m " +
         $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = EXCLUDED.{Quote(c.LockId)} " +
         "RETURNING *";
 

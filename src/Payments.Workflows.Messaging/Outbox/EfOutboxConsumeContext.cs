@@ -20,6 +20,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     private readonly DbContext _db;
     private readonly IReadOnlyList<InboxState> _inbox;
     private readonly Guid[] _messageIds;
+    private readonly List<InboxState> _fresh;
     private readonly InboxOutboxOptions _settings;
     private readonly IOutboxFaultInjector? _faults;
     private readonly IDeliveredMarks? _marks;
@@ -35,6 +36,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         IServiceProvider provider,
         DbContext db,
         IReadOnlyList<InboxState> inbox,
+        IReadOnlySet<Guid> fresh,
         InboxOutboxOptions settings,
         IOutboxFaultInjector? faults,
         IDeliveredMarks? marks)
@@ -44,9 +46,10 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         _db = db;
         _inbox = inbox;
         _messageIds = inbox.Select(r => r.MessageId).ToArray();
+        _fresh = inbox.Where(r => fresh.Contains(r.MessageId)).ToList();
 
         // Outgoing rows belong to the first message the consumer has not seen yet (a batch's are all sent together).
-        OwnerMessageId = (inbox.FirstOrDefault(r => r.Consumed is null) ?? inbox[0]).MessageId;
+        OwnerMessageId = (_fresh.FirstOrDefault() ?? inbox[0]).MessageId;
         _settings = settings;
         _faults = faults;
     }
@@ -58,7 +61,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
     public override bool ContinueProcessing { get; set; } = true;
 
-    public override bool IsMessageConsumed => _inbox.All(r => r.Consumed.HasValue);
+    public override bool IsMessageConsumed => ConsumedHere || _fresh.Count == 0;
 
     public override bool IsOutboxDelivered => _deliveredMarkQueued || _inbox.All(r => r.Delivered.HasValue);
 
@@ -75,7 +78,8 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     public override async Task SetConsumed()
     {
         var now = DateTime.UtcNow;
-        foreach (var row in _inbox.Where(r => r.Consumed is null))
+        // Rows a batch upsert inserted carry their consumed mark already; the others get it now.
+        foreach (var row in _fresh.Where(r => r.Consumed is null))
             row.Consumed = now;
 
         lock (_added)
@@ -92,6 +96,14 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         ConsumedHere = true;
+        _marks?.Claim(_immediate.Select(r => r.SequenceNumber));
+    }
+
+    /// <summary>Rows this scope claimed for sending and has not handed to the mark writer: the sender gave up on them.</summary>
+    public void ReleaseUnsent()
+    {
+        if (ConsumedHere && !_deliveredMarkQueued && _immediate is not null)
+            _marks?.Release(_immediate.Select(r => r.SequenceNumber));
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
@@ -107,6 +119,10 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
                     (x.ScheduledTime == null || x.ScheduledTime <= now))
                 .OrderBy(x => x.SequenceNumber)
                 .ToListAsync(CancellationToken).ConfigureAwait(false);
+
+            // Rows the consumer that committed them is sending right now (in this process) are its to send.
+            if (_marks is not null)
+                _immediate.RemoveAll(r => _marks.IsClaimed(r.SequenceNumber));
         }
 
         foreach (var row in _immediate)
@@ -186,6 +202,8 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
                 await ownTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
+        if (_immediate is not null)
+            _marks?.Release(_immediate.Select(r => r.SequenceNumber));
         DetachSentRows();
         DeliveredHere = true;
     }

@@ -66,18 +66,17 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         {
             try
             {
-                var rows = await UpsertInbox(messageIds, consumeOptions.ConsumerId, context.CancellationToken).ConfigureAwait(false);
+                var (rows, fresh) = await UpsertInbox(messageIds, consumeOptions.ConsumerId, context.CancellationToken).ConfigureAwait(false);
 
                 // A batch goes to the consumer with only the messages the inbox has not seen, the first copy of each.
                 var consumeContext = context;
-                if (batch is not null)
+                if (batch is not null && fresh.Count > 0 && fresh.Count < batch.Count)
                 {
-                    var fresh = rows.Where(r => r.Consumed is null).Select(r => r.MessageId).ToHashSet();
-                    if (fresh.Count > 0 && fresh.Count < batch.Count)
-                        consumeContext = InboxBatch.Keep(context, batch.Where(m => fresh.Remove(MessageIdOf(m, typeof(T)))).ToList());
+                    var keep = new HashSet<Guid>(fresh);
+                    consumeContext = InboxBatch.Keep(context, batch.Where(m => keep.Remove(MessageIdOf(m, typeof(T)))).ToList());
                 }
 
-                outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, options.Value, faults,
+                outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, fresh, options.Value, faults,
                     provider.GetService<DeliveredMarkWriter<TDbContext>>());
 
                 await next.Send(outboxContext).ConfigureAwait(false);
@@ -93,29 +92,44 @@ public sealed class EfOutboxContextFactory<TDbContext>(
             }
         }
 
-        if (outboxContext.ConsumedHere)
+        try
         {
-            faults?.At(OutboxFaultPoint.AfterEffectCommitted, outboxContext.OwnerMessageId);
-            if (batch is not null && !outboxContext.IsOutboxDelivered)
-                await outboxContext.DeliverAllAtOnce().ConfigureAwait(false);
-        }
+            if (outboxContext.ConsumedHere)
+            {
+                faults?.At(OutboxFaultPoint.AfterEffectCommitted, outboxContext.OwnerMessageId);
+                if (batch is not null && !outboxContext.IsOutboxDelivered)
+                    await outboxContext.DeliverAllAtOnce().ConfigureAwait(false);
+            }
 
-        while (outboxContext.ContinueProcessing)
-            await next.Send(outboxContext).ConfigureAwait(false);
+            while (outboxContext.ContinueProcessing)
+                await next.Send(outboxContext).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Committed but not all sent: the rows are left to a redelivered copy or the delivery service.
+            outboxContext.ReleaseUnsent();
+            throw;
+        }
 
         if (outboxContext.DeliveredHere)
             faults?.At(OutboxFaultPoint.AfterDeliveredMarked, outboxContext.OwnerMessageId);
     }
 
-    /// <summary>Takes (or creates) the inbox rows of <paramref name="messageIds"/> under their write locks, in id order.</summary>
-    private async Task<IReadOnlyList<InboxState>> UpsertInbox(Guid[] messageIds, Guid consumerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes (or creates) the inbox rows of <paramref name="messageIds"/> under their write locks, in id order; also
+    /// returns the ids the inbox had not seen (rows that exist have committed, so they were consumed).
+    /// </summary>
+    private async Task<(IReadOnlyList<InboxState> Rows, IReadOnlySet<Guid> Fresh)> UpsertInbox(Guid[] messageIds, Guid consumerId,
+        CancellationToken cancellationToken)
     {
         var statements = InboxOutboxStatements.For(dbContext);
         var inbox = dbContext.Set<InboxState>();
         if (messageIds.Length > 1 && statements.UpsertInboxBatch is { } many)
         {
-            return await inbox.FromSqlRaw(many, messageIds, consumerId, DateTime.UtcNow, NewId.NextGuid())
+            // This statement writes the consumed mark of the rows it inserts; they are the ones received once.
+            var upserted = await inbox.FromSqlRaw(many, messageIds, consumerId, DateTime.UtcNow, NewId.NextGuid())
                 .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            return (upserted, upserted.Where(r => r.ReceiveCount == 1).Select(r => r.MessageId).ToHashSet());
         }
 
         var rows = new List<InboxState>(messageIds.Length);
@@ -126,7 +140,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
             rows.Add(row.Single());
         }
 
-        return rows;
+        return (rows, rows.Where(r => r.Consumed is null).Select(r => r.MessageId).ToHashSet());
     }
 
     private static Guid MessageIdOf(ConsumeContext context, Type messageType) =>

@@ -20,7 +20,8 @@ internal sealed record InboxOutboxStatements(string UpsertInbox, string? UpsertI
             SqlDialects.ColumnOf<InboxState>(db, nameof(InboxState.ConsumerId)),
             SqlDialects.ColumnOf<InboxState>(db, nameof(InboxState.Received)),
             SqlDialects.ColumnOf<InboxState>(db, nameof(InboxState.ReceiveCount)),
-            SqlDialects.ColumnOf<InboxState>(db, nameof(InboxState.LockId)));
+            SqlDialects.ColumnOf<InboxState>(db, nameof(InboxState.LockId)),
+            SqlDialects.ColumnOf<InboxState>(db, nameof(InboxState.Consumed)));
         var outbox = new OutboxColumns(
             SqlDialects.ColumnOf<OutboxMessage>(db, nameof(OutboxMessage.SequenceNumber)),
             SqlDialects.ColumnOf<OutboxMessage>(db, nameof(OutboxMessage.DueAt)),

@@ -8,7 +8,7 @@ namespace Payments.Workflows.Tests.Messaging;
 
 public sealed class DialectAndMappingTests
 {
-    private static readonly InboxColumns Inbox = new("MessageId", "ConsumerId", "Received", "ReceiveCount", "LockId");
+    private static readonly InboxColumns Inbox = new("MessageId", "ConsumerId", "Received", "ReceiveCount", "LockId", "Consumed");
     private static readonly OutboxColumns Outbox = new("SequenceNumber", "DueAt", "QuarantinedAt");
 
     [Fact]
