@@ -85,6 +85,10 @@ public static class PaymentsWorkflowsRegistration
     public static void ConfigurePaymentsBus(IBusRegistrationConfigurator x)
     {
         x.SetKebabCaseEndpointNameFormatter();
+
+        // MassTransit 8.5 reports usage to its vendor over HTTPS by default; a payment service does not phone home
+        // (and where it has no way out, each attempt only logs a warning).
+        x.DisableUsageTelemetry();
         x.AddEfInboxOutbox<PaymentsDbContext>();
         x.SetSagaRepositoryProvider(new EfCoreSagaRepositoryRegistrationProvider<PaymentsDbContext>());
         x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();

@@ -209,6 +209,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
 
         builder.Services.AddMassTransit(x =>
         {
+            x.DisableUsageTelemetry();
             if (mode == LedgerMode.EffectivelyOnce)
                 x.AddEfInboxOutbox<BenchLedgerDbContext>();
             if (mode == LedgerMode.NoDatabase)
