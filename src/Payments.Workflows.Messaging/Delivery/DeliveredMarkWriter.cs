@@ -50,6 +50,11 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
 {
     private const int MaxMarksPerTransaction = 500;
 
+    // A lone mark waits this long for company before it is written: marks are off every consumer's path, and at
+    // moderate load this turns one transaction per message into one per handful, leaving the database's commits to
+    // the consumers.
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(20);
+
     private readonly Channel<DeliveredMark> _marks = Channel.CreateUnbounded<DeliveredMark>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -81,10 +86,35 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await WriteUntilStopped(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever ended the loop, consumers from now on write their own marks instead of queueing them here.
+            _marks.Writer.TryComplete();
+        }
+    }
+
+    private async Task WriteUntilStopped(CancellationToken stoppingToken)
+    {
         var batch = new List<DeliveredMark>(MaxMarksPerTransaction);
         var failures = 0;
         while (await _marks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            if (batch.Count == 0 && !stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(Linger, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: write what is queued now.
+                }
+            }
+
             while (batch.Count < MaxMarksPerTransaction && _marks.Reader.TryRead(out var mark))
                 batch.Add(mark);
 
