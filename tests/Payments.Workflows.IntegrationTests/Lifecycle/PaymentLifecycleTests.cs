@@ -1,6 +1,7 @@
 using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Contracts;
 using Payments.Workflows.IntegrationTests.Fixtures;
+using Payments.Workflows.IntegrationTests.RabbitMq;
 using Payments.Workflows.IntegrationTests.Support;
 using Payments.Workflows.Tests.Support;
 
@@ -22,21 +23,10 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
 
     public ValueTask DisposeAsync() => _service.DisposeAsync();
 
-    private static AuthorisePayment Authorise(decimal amount, string token = "tok_visa") => new()
-    {
-        PaymentId = Guid.NewGuid(),
-        IdempotencyKey = $"auth-{Guid.NewGuid():N}",
-        MerchantId = "merchant-rmq",
-        CustomerId = "customer-rmq",
-        Amount = amount,
-        Currency = "EUR",
-        CardToken = token,
-    };
-
     [Fact]
     public async Task Authorise_capture_and_refund_through_RabbitMQ_and_PostgreSQL_leave_a_balanced_ledger()
     {
-        var authorise = Authorise(100.00m);
+        var authorise = ServiceOnRabbitMq.Authorise(100.00m);
 
         await _service.Send(authorise);
         await _service.WaitForState(authorise.PaymentId, "Authorised");
@@ -54,7 +44,7 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
     [Fact]
     public async Task Same_capture_published_twice_with_new_message_ids_posts_once()
     {
-        var authorise = Authorise(50.00m);
+        var authorise = ServiceOnRabbitMq.Authorise(50.00m);
         await _service.Send(authorise);
         await _service.WaitForState(authorise.PaymentId, "Authorised");
         var capture = new CapturePayment { PaymentId = authorise.PaymentId, IdempotencyKey = "capture-twice", Amount = 50.00m };
@@ -79,7 +69,7 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
     [Fact]
     public async Task An_uncaptured_hold_expires_on_RabbitMQ_without_a_broker_plugin()
     {
-        var authorise = Authorise(30.00m);
+        var authorise = ServiceOnRabbitMq.Authorise(30.00m);
 
         await _service.Send(authorise);
 
@@ -92,7 +82,7 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
     [Fact]
     public async Task A_declined_card_ends_Declined_with_no_posting()
     {
-        var authorise = Authorise(10.00m, "tok_decline");
+        var authorise = ServiceOnRabbitMq.Authorise(10.00m, "tok_decline");
 
         await _service.Send(authorise);
 

@@ -68,7 +68,8 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
     {
     }
 
-    protected static AuthorisePayment Authorise(decimal amount, string token = "tok_visa") => new()
+    /// <summary>A new payment's authorisation, as the RabbitMQ and lifecycle tests send it.</summary>
+    internal static AuthorisePayment Authorise(decimal amount, string token = "tok_visa") => new()
     {
         PaymentId = Guid.NewGuid(),
         IdempotencyKey = $"auth-{Guid.NewGuid():N}",
