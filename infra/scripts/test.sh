@@ -57,6 +57,12 @@ if ((passed + failed == 0)); then
   log "no test ran"
 fi
 
+# The failures again, at the end, where a CI log's tail shows them.
+if ((failed > 0)) && command -v python3 >/dev/null; then
+  printf '\n===== failed tests =====\n'
+  find "$results" -name '*.trx' -exec python3 "$INFRA_DIR/scripts/trx-failures.py" {} + || true
+fi
+
 summary="$passed passed, $failed failed, $skipped skipped"
 printf '%s\n' "$summary" >"$results/summary.txt"
 printf '%s\n' "$summary"

@@ -39,6 +39,8 @@ public sealed class ServiceHost : IAsyncDisposable
             // Classic queues unless a test is about queue types: every vhost would otherwise hold 14 quorum
             // queues (Raft groups), which a 2-core broker shared by the whole test run pays for in latency.
             ["Payments:RabbitMq:QuorumQueues"] = "false",
+            // Warnings and errors only: the console of a test run is shared by every host it starts.
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
