@@ -31,6 +31,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     // down than every message bad, and further attempts would only push healthy rows towards quarantine.
     private const int ConsecutiveFailuresBeforeBackOff = 3;
 
+    // Asking the bus for its health costs nothing (no I/O), so while it is unhealthy the loop asks at least this
+    // often: rows go out within a second of the bus coming back, however long it was away.
+    private static readonly TimeSpan LongestHealthRecheck = TimeSpan.FromSeconds(1);
+
     private readonly InboxOutboxOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,7 +42,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         if (!_options.DeliveryServiceEnabled)
             return;
 
+        // Failed passes and unhealthy checks back off separately: a long outage of the bus must not leave the
+        // first pass after it waiting as if it had failed as many times.
         var troubles = 0;
+        var unhealthyChecks = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -46,11 +53,17 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             {
                 if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
                 {
-                    wait = Backoff(++troubles);
-                    logger.LogDebug("Outbox delivery waits {Delay} for the bus to become healthy", wait);
+                    wait = Backoff(++unhealthyChecks);
+                    if (wait > LongestHealthRecheck)
+                        wait = LongestHealthRecheck;
+                    if (unhealthyChecks == 1)
+                        logger.LogInformation("Outbox delivery waits for the bus to become healthy");
                 }
                 else
                 {
+                    if (unhealthyChecks > 0)
+                        logger.LogInformation("Outbox delivery resumes: the bus is healthy again");
+                    unhealthyChecks = 0;
                     var pass = await DeliverDue(stoppingToken).ConfigureAwait(false);
                     if (pass.Sent == 0 && pass.Failed > 0)
                     {
