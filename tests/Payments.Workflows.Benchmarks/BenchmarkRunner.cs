@@ -145,6 +145,7 @@ public static class BenchmarkRunner
         ["databaseCeilingWorkers"] = DatabaseCeilingWorkers,
         ["ledgerBatch"] = $"up to {options.LedgerBatch} postings, {LedgerPostingWorkload.BatchTimeLimit.TotalMilliseconds} ms time limit, {LedgerPostingWorkload.BatchConcurrency} batches at once",
         ["warmUp"] = "ledger: min(500, N/10) postings per mode; lifecycle: min(200, N/10) payments; not measured, checked",
+        ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server (as the service runs)" : "workstation",
         ["commit"] = Git("rev-parse --short HEAD") ?? "unknown",
     };
 

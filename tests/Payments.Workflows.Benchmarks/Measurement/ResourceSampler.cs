@@ -17,6 +17,9 @@ public sealed class ResourceSampler : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly TimeSpan _cpuAtStart;
+    private readonly TimeSpan _gcPauseAtStart;
+    private readonly int _gen2AtStart;
+    private long _longestGcPauseTicks;
     private readonly Task _loop;
     private long _peakWorkingSet;
 
@@ -25,6 +28,8 @@ public sealed class ResourceSampler : IAsyncDisposable
         _outboxRows = outboxRows;
         using var process = Process.GetCurrentProcess();
         _cpuAtStart = process.TotalProcessorTime;
+        _gcPauseAtStart = GC.GetTotalPauseDuration();
+        _gen2AtStart = GC.CollectionCount(2);
         _peakWorkingSet = process.WorkingSet64;
         _loop = Task.Run(Loop);
     }
@@ -49,7 +54,12 @@ public sealed class ResourceSampler : IAsyncDisposable
                 Mb(peak),
                 Mb(process.WorkingSet64),
                 _outboxRows is null ? null : _samples.Count == 0 ? 0 : _samples.Max(s => s.OutboxRows),
-                _outboxRows is null ? null : _samples.Where((_, i) => i % step == 0).ToList());
+                _outboxRows is null ? null : _samples.Where((_, i) => i % step == 0).ToList(),
+                new GcUsage(
+                    Math.Round((GC.GetTotalPauseDuration() - _gcPauseAtStart).TotalMilliseconds, 1),
+                    Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref _longestGcPauseTicks)).TotalMilliseconds, 1),
+                    GC.CollectionCount(2) - _gen2AtStart,
+                    System.Runtime.GCSettings.IsServerGC));
         }
     }
 
@@ -83,6 +93,13 @@ public sealed class ResourceSampler : IAsyncDisposable
                 }
             }
 
+            // The pauses of the latest collection of any kind: sampled, so the longest seen, not surely the longest.
+            foreach (var pause in GC.GetGCMemoryInfo(GCKind.Any).PauseDurations)
+            {
+                if (pause.Ticks > Interlocked.Read(ref _longestGcPauseTicks))
+                    Interlocked.Exchange(ref _longestGcPauseTicks, pause.Ticks);
+            }
+
             lock (_samples)
                 _samples.Add(new BacklogSample(Math.Round(_wall.Elapsed.TotalSeconds, 2), rows, Mb(workingSet), Mb(GC.GetGCMemoryInfo().HeapSizeBytes)));
 
@@ -110,4 +127,11 @@ public sealed record ResourceUsage(
     double PeakWorkingSetMb,
     double EndWorkingSetMb,
     long? OutboxBacklogMax,
-    IReadOnlyList<BacklogSample>? Samples);
+    IReadOnlyList<BacklogSample>? Samples,
+    GcUsage Gc);
+
+/// <summary>
+/// Garbage collection during the run: total time the runtime was paused for it, the longest single pause seen by the
+/// sampler (it reads the latest collection's pauses every 250 ms), gen-2 collections, and which collector ran.
+/// </summary>
+public sealed record GcUsage(double PauseMs, double LongestPauseSeenMs, int Gen2Collections, bool Server);

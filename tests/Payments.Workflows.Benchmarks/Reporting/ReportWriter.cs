@@ -99,6 +99,11 @@ public static class ReportWriter
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Memory through the half-load run ({memory[^1].AtSeconds:0} s): working set {string.Join(" → ", points.Select(p => $"{p.WorkingSetMb:0}"))} MB, " +
                 $"managed heap {string.Join(" → ", points.Select(p => $"{p.GcHeapMb:0}"))} MB (at 1/4, 1/2, 3/4 and the end).");
+            var gc = report.PaymentLifecycle.HalfLoad.Resources.Gc;
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Garbage collection through the half-load run ({(gc.Server ? "server" : "workstation")} GC): paused {gc.PauseMs:0} ms in all, " +
+                $"longest pause seen {gc.LongestPauseSeenMs:0.#} ms, {gc.Gen2Collections} gen-2 collections.");
             md.AppendLine();
         }
 
