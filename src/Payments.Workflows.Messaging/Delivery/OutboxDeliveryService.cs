@@ -1,6 +1,5 @@
 using System.Data;
 using MassTransit;
-using MassTransit.Middleware;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -166,14 +165,11 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     private async Task Send(OutboxMessage row, CancellationToken cancellationToken)
     {
         row.Deserialize(SystemTextJsonMessageSerializer.Instance);
-        var destination = row.DestinationAddress
-            ?? throw new InvalidOperationException("The outbox row has no destination address.");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DeliverySendTimeout);
 
-        var endpoint = await bus.GetSendEndpoint(destination).ConfigureAwait(false);
-        await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, destination), timeout.Token).ConfigureAwait(false);
+        await OutboxRows.Send(bus, row, timeout.Token).ConfigureAwait(false);
     }
 
     private void Failed(OutboxMessage row, Exception exception, DateTime now)

@@ -16,12 +16,15 @@ public sealed class PostgreSqlDialect : ISqlDialect
     public string UpsertInbox(TableName table, InboxColumns c) =>
         $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) " +
         "VALUES ({0}, {1}, {2}, 1, {3}) " +
-        $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = EXCLUDED.{Quote(c.LockId)} " +
-        "RETURNING *";
+        CountAgainOnConflict(c);
 
     public string? UpsertInboxBatch(TableName table, InboxColumns c) =>
         $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
         "SELECT m, {1}, {2}, 1, {3}, {2} FROM unnest({0}::uuid[]) AS m ORDER BY m " +
+        CountAgainOnConflict(c);
+
+    // A message seen before keeps its row: one more receive, and this attempt's lock id; the row comes back either way.
+    private string CountAgainOnConflict(InboxColumns c) =>
         $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = EXCLUDED.{Quote(c.LockId)} " +
         "RETURNING *";
 

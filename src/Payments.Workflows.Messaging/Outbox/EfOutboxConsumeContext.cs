@@ -140,13 +140,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     public async Task DeliverAllAtOnce()
     {
         var rows = await LoadOutboxMessages().ConfigureAwait(false);
-        await Task.WhenAll(rows.Select(async row =>
-        {
-            var destination = row.DestinationAddress
-                ?? throw new InvalidOperationException($"Outbox message {row.MessageId} has no destination address.");
-            var endpoint = await CapturedContext.GetSendEndpoint(destination).ConfigureAwait(false);
-            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, destination), CancellationToken).ConfigureAwait(false);
-        })).ConfigureAwait(false);
+        await Task.WhenAll(rows.Select(row => OutboxRows.Send(CapturedContext, row, CancellationToken))).ConfigureAwait(false);
 
         foreach (var row in rows)
             _sent.Add(row.SequenceNumber);

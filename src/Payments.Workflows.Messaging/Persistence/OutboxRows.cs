@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Context;
+using MassTransit.Middleware;
 using MassTransit.Serialization;
 
 namespace Payments.Workflows.Messaging.Persistence;
@@ -10,6 +11,15 @@ internal static class OutboxRows
     public const int LastErrorLength = 2000;
 
     private const string DelayProperty = "Delay";
+
+    /// <summary>Sends a stored row (already deserialized) to its destination, with its original headers and body.</summary>
+    public static async Task Send(ISendEndpointProvider endpoints, OutboxMessageContext row, CancellationToken cancellationToken)
+    {
+        var destination = row.DestinationAddress
+            ?? throw new InvalidOperationException($"Outbox message {row.MessageId} has no destination address.");
+        var endpoint = await endpoints.GetSendEndpoint(destination).ConfigureAwait(false);
+        await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, destination), cancellationToken).ConfigureAwait(false);
+    }
 
     public static OutboxMessage Create<T>(SendContext<T> context, DateTime now, TimeSpan immediateDueDelay)
         where T : class
