@@ -128,6 +128,11 @@ internal sealed class OutboxDeliveryService<TDbContext>(
                     if (consecutiveFailures >= ConsecutiveFailuresBeforeBackOff && sent == 0)
                         break;
 
+                    // The bus may have stopped while the rows were claimed: a send now could land nowhere (a stopped
+                    // in-memory bus accepts it) or count a failed attempt against a healthy row. Leave the rest as due.
+                    if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
+                        break;
+
                     if (row.ExpirationTime is { } expiry && expiry <= now)
                     {
                         logger.LogWarning("Outbox message {MessageId} (#{SequenceNumber}) expired before it could be sent; dropped",
