@@ -12,6 +12,16 @@ public enum BenchmarkTransport
     InMemory,
 }
 
+/// <summary>The parts of a run; a full run (the default) has all three.</summary>
+[Flags]
+public enum BenchmarkParts
+{
+    Ceilings = 1,
+    Ledger = 2,
+    Lifecycle = 4,
+    All = Ceilings | Ledger | Lifecycle,
+}
+
 /// <summary>The command line, validated: a bad option fails with a message that names it and what it accepts.</summary>
 public sealed record BenchmarkOptions
 {
@@ -28,6 +38,8 @@ public sealed record BenchmarkOptions
           --half-load-seconds S        longest half-load run; it sends min(N, S x offered rate) payments
                                        (default N/20 between 10 and 300: 300 s, the memory-flatness run, at N = 6000+)
           --ledger-batch N             postings per batch in the batched ledger-posting runs (default 100)
+          --only PART[,PART]           run only these parts: ceilings, ledger, lifecycle (default all three);
+                                       a partial report has no target table
           --help                       this text
         """;
 
@@ -45,6 +57,8 @@ public sealed record BenchmarkOptions
 
     /// <summary>Postings per batch of the batched ledger-posting runs (MassTransit batch consumer).</summary>
     public int LedgerBatch { get; init; } = 100;
+
+    public BenchmarkParts Parts { get; init; } = BenchmarkParts.All;
 
     public bool Help { get; init; }
 
@@ -72,6 +86,7 @@ public sealed record BenchmarkOptions
                 "--in-flight" => options with { InFlight = PositiveInt(name, Value(), 1, 100_000) },
                 "--ledger-batch" => options with { LedgerBatch = PositiveInt(name, Value(), 2, 1_000) },
                 "--half-load-seconds" => options with { HalfLoadSeconds = PositiveInt(name, Value(), 1, 86_400) },
+                "--only" => options with { Parts = ParseParts(name, Value()) },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
@@ -90,6 +105,15 @@ public sealed record BenchmarkOptions
         Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
             ? parsed
             : throw new ArgumentException($"{name} must be {string.Join(" or ", Enum.GetNames<T>())}; got '{value}'.");
+
+    private static BenchmarkParts ParseParts(string name, string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => Enum.TryParse<BenchmarkParts>(part, ignoreCase: true, out var parsed) && parsed != BenchmarkParts.All && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new ArgumentException($"{name} takes ceilings, ledger or lifecycle, separated by commas; got '{value}'."))
+            .Aggregate((BenchmarkParts)0, (all, part) => all | part) is var parts && parts != 0
+            ? parts
+            : throw new ArgumentException($"{name} needs at least one of ceilings, ledger, lifecycle.");
 
     private static string ReportFile(string name, string value)
     {
