@@ -19,18 +19,19 @@ public interface ISqlDialect
     string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns);
 
     /// <summary>
-    /// Inserts the inbox row for ({0} message id, {1} consumer id) with {2} received time, receive count 1 and
-    /// {3} lock id, or, when it exists, increments its receive count and writes the lock id. Either way the
-    /// statement writes, so it holds the row's write lock until the transaction ends, and it returns the row.
-    /// One round trip replaces MassTransit's insert-commit-then-lock passes.
+    /// Inserts the inbox row for ({0} message id, {1} consumer id) with {2} received time, receive count 1,
+    /// {3} lock id and consumed at {2}, or, when it exists, increments its receive count and writes the lock id.
+    /// Either way the statement writes, so it holds the row's write lock until the transaction ends, and it returns
+    /// the row. One round trip replaces MassTransit's insert-commit-then-lock passes. The consumed mark is written
+    /// with the insert because the consumer's transaction commits the row only with the consumer's effect: a row
+    /// that exists was consumed, and no later statement has to mark it.
     /// </summary>
     string UpsertInbox(TableName table, InboxColumns columns);
 
     /// <summary>
     /// <see cref="UpsertInbox"/> for many messages of one consumer in one statement: {0} is an array of distinct
     /// message ids, taken in ascending order so that two overlapping batches lock in the same order. A row it
-    /// inserts (receive count 1) is written consumed at {2} already: the batch's transaction commits it only with
-    /// the consumer's effect, so no later statement per message has to. Null when the provider takes
+    /// inserts (receive count 1) is written consumed at {2}, as there. Null when the provider takes
     /// <see cref="UpsertInbox"/> once per message (in that order) instead.
     /// </summary>
     string? UpsertInboxBatch(TableName table, InboxColumns columns);

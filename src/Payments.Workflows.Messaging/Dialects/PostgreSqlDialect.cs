@@ -14,8 +14,8 @@ public sealed class PostgreSqlDialect : ISqlDialect
     // ON CONFLICT DO UPDATE takes the row lock a concurrent copy then waits on; at READ COMMITTED the waiter
     // re-reads the committed row, so it sees the winner's Consumed mark instead of failing.
     public string UpsertInbox(TableName table, InboxColumns c) =>
-        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) " +
-        "VALUES ({0}, {1}, {2}, 1, {3}) " +
+        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
+        "VALUES ({0}, {1}, {2}, 1, {3}, {2}) " +
         CountAgainOnConflict(c);
 
     public string? UpsertInboxBatch(TableName table, InboxColumns c) =>

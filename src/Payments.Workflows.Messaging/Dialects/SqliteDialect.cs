@@ -17,8 +17,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     // UPSERT … RETURNING needs SQLite 3.35; the bundled e_sqlite3 is newer. The write lock is the database's.
     public string UpsertInbox(TableName table, InboxColumns c) =>
-        $"INSERT INTO {Quote(table.Name)} ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}) " +
-        "VALUES ({0}, {1}, {2}, 1, {3}) " +
+        $"INSERT INTO {Quote(table.Name)} ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
+        "VALUES ({0}, {1}, {2}, 1, {3}, {2}) " +
         $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = {Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = excluded.{Quote(c.LockId)} " +
         "RETURNING *";
 

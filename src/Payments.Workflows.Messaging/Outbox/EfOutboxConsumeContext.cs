@@ -77,11 +77,9 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
     public override async Task SetConsumed()
     {
+        // The upsert wrote the consumed mark of the rows it inserted (the fresh ones): nothing to add here but the
+        // delivered mark of a consumer with nothing to send.
         var now = DateTime.UtcNow;
-        // Rows a batch upsert inserted carry their consumed mark already; the others get it now.
-        foreach (var row in _fresh.Where(r => r.Consumed is null))
-            row.Consumed = now;
-
         lock (_added)
             _immediate = _added.Where(x => x.ScheduledTime is null).ToList();
 

@@ -117,7 +117,8 @@ public sealed class EfOutboxContextFactory<TDbContext>(
 
     /// <summary>
     /// Takes (or creates) the inbox rows of <paramref name="messageIds"/> under their write locks, in id order; also
-    /// returns the ids the inbox had not seen (rows that exist have committed, so they were consumed).
+    /// returns the ids the inbox had not seen: the rows this statement inserted (receive count 1), written consumed
+    /// already. A row that existed had committed, so it was consumed.
     /// </summary>
     private async Task<(IReadOnlyList<InboxState> Rows, IReadOnlySet<Guid> Fresh)> UpsertInbox(Guid[] messageIds, Guid consumerId,
         CancellationToken cancellationToken)
@@ -126,10 +127,9 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         var inbox = dbContext.Set<InboxState>();
         if (messageIds.Length > 1 && statements.UpsertInboxBatch is { } many)
         {
-            // This statement writes the consumed mark of the rows it inserts; they are the ones received once.
             var upserted = await inbox.FromSqlRaw(many, messageIds, consumerId, DateTime.UtcNow, NewId.NextGuid())
                 .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-            return (upserted, upserted.Where(r => r.ReceiveCount == 1).Select(r => r.MessageId).ToHashSet());
+            return (upserted, Inserted(upserted));
         }
 
         var rows = new List<InboxState>(messageIds.Length);
@@ -140,8 +140,11 @@ public sealed class EfOutboxContextFactory<TDbContext>(
             rows.Add(row.Single());
         }
 
-        return (rows, rows.Where(r => r.Consumed is null).Select(r => r.MessageId).ToHashSet());
+        return (rows, Inserted(rows));
     }
+
+    private static HashSet<Guid> Inserted(IEnumerable<InboxState> rows) =>
+        rows.Where(r => r.ReceiveCount == 1).Select(r => r.MessageId).ToHashSet();
 
     private static Guid MessageIdOf(ConsumeContext context, Type messageType) =>
         context.GetOriginalMessageId() ?? throw new MessageException(messageType,

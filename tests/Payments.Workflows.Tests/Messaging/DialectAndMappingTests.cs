@@ -31,7 +31,7 @@ public sealed class DialectAndMappingTests
             "MERGE [InboxState] WITH (HOLDLOCK) AS t " +
             "USING (SELECT {0} AS m, {1} AS c) AS s ON t.[MessageId] = s.m AND t.[ConsumerId] = s.c " +
             "WHEN MATCHED THEN UPDATE SET t.[ReceiveCount] = t.[ReceiveCount] + 1, t.[LockId] = {3} " +
-            "WHEN NOT MATCHED THEN INSERT ([MessageId], [ConsumerId], [Received], [ReceiveCount], [LockId]) VALUES (s.m, s.c, {2}, 1, {3}) " +
+            "WHEN NOT MATCHED THEN INSERT ([MessageId], [ConsumerId], [Received], [ReceiveCount], [LockId], [Consumed]) VALUES (s.m, s.c, {2}, 1, {3}, {2}) " +
             "OUTPUT inserted.*;",
             sql);
     }

@@ -6,12 +6,17 @@ namespace Payments.Workflows.Tests.Messaging.Support;
 /// <summary>
 /// Counts committed database transactions: explicit commits, plus writes that ran outside any transaction
 /// (EF sends a single-statement SaveChanges or an ExecuteDelete as an autocommit statement, which is a transaction too).
+/// Also counts the statements that write the inbox table, however EF batched them into commands.
 /// </summary>
 public sealed class TransactionCounter : IDbTransactionInterceptor, IDbCommandInterceptor
 {
     private int _commits;
+    private int _inboxWrites;
 
     public int Commits => Volatile.Read(ref _commits);
+
+    /// <summary>INSERT, UPDATE or MERGE statements on the inbox table (the upsert, a consumed or a delivered mark).</summary>
+    public int InboxWrites => Volatile.Read(ref _inboxWrites);
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Interlocked.Increment(ref _commits);
 
@@ -49,6 +54,16 @@ public sealed class TransactionCounter : IDbTransactionInterceptor, IDbCommandIn
 
     private void CountAutocommit(DbCommand command)
     {
+        var inboxWrites = command.CommandText.Split(';').Count(statement =>
+        {
+            var text = statement.TrimStart();
+            return text.Contains("InboxState", StringComparison.Ordinal) &&
+                (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase) ||
+                 text.StartsWith("MERGE", StringComparison.OrdinalIgnoreCase));
+        });
+        if (inboxWrites > 0)
+            Interlocked.Add(ref _inboxWrites, inboxWrites);
+
         if (command.Transaction is not null)
             return;
 
