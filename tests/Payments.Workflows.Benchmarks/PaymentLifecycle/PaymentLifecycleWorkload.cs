@@ -73,13 +73,13 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
             Console.WriteLine("  warm-up");
             await driver.ClosedLoop(Math.Min(200, options.Payments / 10), options.InFlight, cancellationToken);
 
-            Console.WriteLine($"  maximum rate ({options.InFlight} payments in flight)");
+            Console.WriteLine($"  maximum rate from {DateTime.UtcNow:HH:mm:ss} UTC ({options.InFlight} payments in flight)");
             var maxRate = await Measure(connectionString, counter, receives, retries, options.Payments,
                 () => driver.ClosedLoop(options.Payments, options.InFlight, cancellationToken), null, cancellationToken);
 
             var offered = Math.Max(1, Math.Round(maxRate.PaymentsPerSecond / 2, 1));
             var halfLoadPayments = (int)Math.Min(options.Payments, Math.Max(20, Math.Ceiling(offered * options.HalfLoadSecondsOrDefault)));
-            Console.WriteLine($"  half load ({offered} payments/s offered, {halfLoadPayments} payments)");
+            Console.WriteLine($"  half load from {DateTime.UtcNow:HH:mm:ss} UTC ({offered} payments/s offered, {halfLoadPayments} payments)");
             var halfLoad = await Measure(connectionString, counter, receives, retries, halfLoadPayments,
                 () => driver.OpenLoop(halfLoadPayments, offered, cancellationToken), offered, cancellationToken);
 
@@ -121,7 +121,8 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
             Math.Round(activity.Commands / (double)received, 2),
             retries.Retries - retriesBefore,
             counter.StatementsPerMessage(statementsBefore, received),
-            resources);
+            resources,
+            phase.CommandLatency.OverTime());
     }
 
     private async Task<IReadOnlyList<InvariantCheck>> Check(string connectionString, PaymentDriver driver,
@@ -228,4 +229,5 @@ public sealed record PaymentPhaseResult(
     double DbCommandsPerMessage,
     long MessageRetries,
     IReadOnlyDictionary<string, double> StatementsPerMessage,
-    ResourceUsage Resources);
+    ResourceUsage Resources,
+    IReadOnlyList<LatencyWindow> CommandLatencyOverTime);

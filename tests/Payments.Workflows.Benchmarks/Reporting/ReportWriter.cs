@@ -99,6 +99,12 @@ public static class ReportWriter
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Memory through the half-load run ({memory[^1].AtSeconds:0} s): working set {string.Join(" → ", points.Select(p => $"{p.WorkingSetMb:0}"))} MB, " +
                 $"managed heap {string.Join(" → ", points.Select(p => $"{p.GcHeapMb:0}"))} MB (at 1/4, 1/2, 3/4 and the end).");
+            var windows = report.PaymentLifecycle.HalfLoad.CommandLatencyOverTime;
+            var worst = windows.OrderByDescending(w => w.Latency.MaxMs).Take(3).OrderBy(w => w.AtSeconds);
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"Half-load command latency per {LatencyRecorder.Window.TotalSeconds:0} s window: p99 ≤ 100 ms in {windows.Count(w => w.Latency.P99Ms <= 100)} of {windows.Count} windows; " +
+                $"the slowest: {string.Join("; ", worst.Select(w => $"from {w.AtSeconds:0} s, p99 {w.Latency.P99Ms} ms, max {w.Latency.MaxMs} ms ({w.Latency.Count} commands)"))}.");
             var gc = report.PaymentLifecycle.HalfLoad.Resources.Gc;
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
