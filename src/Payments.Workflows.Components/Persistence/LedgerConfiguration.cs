@@ -46,5 +46,8 @@ internal sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<
         builder.Property(x => x.IdempotencyKey).HasMaxLength(255);
         builder.Property(x => x.RequestHash).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.HasIndex(x => x.CreatedAt);
+
+        // The API looks up the accepted authorisation of a payment the saga has not recorded yet by its id.
+        builder.HasIndex(x => x.PaymentId);
     }
 }

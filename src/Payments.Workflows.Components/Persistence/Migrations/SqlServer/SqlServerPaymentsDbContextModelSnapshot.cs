@@ -210,6 +210,8 @@ namespace Payments.Workflows.Components.Persistence.Migrations.SqlServer
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("PaymentId");
+
                     b.ToTable("IdempotentRequests", "payments");
                 });
 

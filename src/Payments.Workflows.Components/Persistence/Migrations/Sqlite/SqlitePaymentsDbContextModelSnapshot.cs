@@ -202,6 +202,8 @@ namespace Payments.Workflows.Components.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("PaymentId");
+
                     b.ToTable("IdempotentRequests", (string)null);
                 });
 
