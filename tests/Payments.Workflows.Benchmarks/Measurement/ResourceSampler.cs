@@ -10,6 +10,10 @@ namespace Payments.Workflows.Benchmarks.Measurement;
 public sealed class ResourceSampler : IAsyncDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    // The backlog is a COUNT over the outbox table, whose scan grows with the table's churn; four a second were
+    // load the service then had to share the database with. Memory, GC and timer lag are sampled every interval.
+    private const int BacklogEvery = 4;
     private const int MaxReportedSamples = 60;
 
     private readonly Func<CancellationToken, Task<long>>? _outboxRows;
@@ -20,8 +24,11 @@ public sealed class ResourceSampler : IAsyncDisposable
     private readonly TimeSpan _gcPauseAtStart;
     private readonly int _gen2AtStart;
     private long _longestGcPauseTicks;
+    private TimeSpan _longestLag;
+    private double _longestLagAt;
     private readonly Task _loop;
     private long _peakWorkingSet;
+    private long _ticks;
 
     private ResourceSampler(Func<CancellationToken, Task<long>>? outboxRows)
     {
@@ -53,13 +60,14 @@ public sealed class ResourceSampler : IAsyncDisposable
                 Math.Round(cpu / wall / Environment.ProcessorCount * 100, 1),
                 Mb(peak),
                 Mb(process.WorkingSet64),
-                _outboxRows is null ? null : _samples.Count == 0 ? 0 : _samples.Max(s => s.OutboxRows),
+                _outboxRows is null ? null : _samples.Max(s => s.OutboxRows) ?? 0,
                 _outboxRows is null ? null : _samples.Where((_, i) => i % step == 0).ToList(),
                 new GcUsage(
                     Math.Round((GC.GetTotalPauseDuration() - _gcPauseAtStart).TotalMilliseconds, 1),
                     Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref _longestGcPauseTicks)).TotalMilliseconds, 1),
                     GC.CollectionCount(2) - _gen2AtStart,
-                    System.Runtime.GCSettings.IsServerGC));
+                    System.Runtime.GCSettings.IsServerGC),
+                new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)));
         }
     }
 
@@ -80,8 +88,8 @@ public sealed class ResourceSampler : IAsyncDisposable
             if (workingSet > Interlocked.Read(ref _peakWorkingSet))
                 Interlocked.Exchange(ref _peakWorkingSet, workingSet);
 
-            long rows = 0;
-            if (_outboxRows is not null)
+            long? rows = null;
+            if (_outboxRows is not null && _ticks++ % BacklogEvery == 0)
             {
                 try
                 {
@@ -101,8 +109,9 @@ public sealed class ResourceSampler : IAsyncDisposable
             }
 
             lock (_samples)
-                _samples.Add(new BacklogSample(Math.Round(_wall.Elapsed.TotalSeconds, 2), rows, Mb(workingSet), Mb(GC.GetGCMemoryInfo().HeapSizeBytes)));
+                _samples.Add(new BacklogSample(Math.Round(_wall.Elapsed.TotalSeconds, 2), rows, Mb(workingSet), Mb(GC.GetGCMemoryInfo().HeapSizeBytes), ThreadPool.ThreadCount));
 
+            var sleptFrom = _wall.Elapsed;
             try
             {
                 await Task.Delay(Interval, _stop.Token);
@@ -111,14 +120,23 @@ public sealed class ResourceSampler : IAsyncDisposable
             {
                 break;
             }
+
+            // How late the timer's continuation ran: a process-wide stall (a starved thread pool, a paused runtime,
+            // no CPU for this process) shows here; a stall in a server does not.
+            var lag = _wall.Elapsed - sleptFrom - Interval;
+            if (lag > _longestLag)
+            {
+                _longestLag = lag;
+                _longestLagAt = sleptFrom.TotalSeconds;
+            }
         }
     }
 
     private static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
 }
 
-/// <summary>One sample: outbox rows not yet deleted, the process working set, and the managed heap after the last GC.</summary>
-public sealed record BacklogSample(double AtSeconds, long OutboxRows, double WorkingSetMb, double GcHeapMb);
+/// <summary>One sample: outbox rows not yet deleted (every fourth sample; null in between), the process working set, the managed heap after the last GC, and thread-pool threads.</summary>
+public sealed record BacklogSample(double AtSeconds, long? OutboxRows, double WorkingSetMb, double GcHeapMb, int PoolThreads);
 
 /// <summary>CPU used by this process during the run (seconds, and percent of all cores), its peak working set, and the outbox backlog.</summary>
 public sealed record ResourceUsage(
@@ -128,10 +146,17 @@ public sealed record ResourceUsage(
     double EndWorkingSetMb,
     long? OutboxBacklogMax,
     IReadOnlyList<BacklogSample>? Samples,
-    GcUsage Gc);
+    GcUsage Gc,
+    StallUsage Stalls);
 
 /// <summary>
 /// Garbage collection during the run: total time the runtime was paused for it, the longest single pause seen by the
 /// sampler (it reads the latest collection's pauses every 250 ms), gen-2 collections, and which collector ran.
 /// </summary>
 public sealed record GcUsage(double PauseMs, double LongestPauseSeenMs, int Gen2Collections, bool Server);
+
+/// <summary>
+/// The longest the sampler's 250 ms timer ran late (and when, in seconds into the run): how long this process could not
+/// run a ready continuation. With the most thread-pool threads seen, it tells a starved pool from a stall elsewhere.
+/// </summary>
+public sealed record StallUsage(double LongestTimerLagMs, double LongestTimerLagAtSeconds, int MostPoolThreads);

@@ -109,7 +109,9 @@ public static class ReportWriter
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Garbage collection through the half-load run ({(gc.Server ? "server" : "workstation")} GC): paused {gc.PauseMs:0} ms in all, " +
-                $"longest pause seen {gc.LongestPauseSeenMs:0.#} ms, {gc.Gen2Collections} gen-2 collections.");
+                $"longest pause seen {gc.LongestPauseSeenMs:0.#} ms, {gc.Gen2Collections} gen-2 collections. " +
+                $"Longest the process ran a due timer late: {report.PaymentLifecycle.HalfLoad.Resources.Stalls.LongestTimerLagMs:0.#} ms " +
+                $"(at {report.PaymentLifecycle.HalfLoad.Resources.Stalls.LongestTimerLagAtSeconds:0} s); at most {report.PaymentLifecycle.HalfLoad.Resources.Stalls.MostPoolThreads} thread-pool threads.");
             md.AppendLine();
         }
 
