@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.IntegrationTests.Fixtures;
 
 namespace Payments.Workflows.Benchmarks.Infrastructure;
@@ -82,11 +81,10 @@ public sealed class BenchmarkServers : IAsyncDisposable
         }.ToString();
     }
 
-    /// <summary>The benchmark's own contexts connect as the service does (automatic statement preparation on PostgreSQL).</summary>
     public void Configure(DbContextOptionsBuilder builder, string connectionString)
     {
         if (_options.Database == BenchmarkDatabase.PostgreSql)
-            builder.UseNpgsql(PaymentsDatabase.WithAutoPrepare(connectionString));
+            builder.UseNpgsql(connectionString);
         else
             builder.UseSqlite(connectionString);
     }
