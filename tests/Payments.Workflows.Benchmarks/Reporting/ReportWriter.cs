@@ -105,13 +105,13 @@ public static class ReportWriter
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Half-load command latency per {LatencyRecorder.Window.TotalSeconds:0} s window: p99 ≤ 100 ms in {windows.Count(w => w.Latency.P99Ms <= 100)} of {windows.Count} windows; " +
                 $"the slowest: {string.Join("; ", worst.Select(w => $"from {w.AtSeconds:0} s, p99 {w.Latency.P99Ms} ms, max {w.Latency.MaxMs} ms ({w.Latency.Count} commands)"))}.");
-            var gc = report.PaymentLifecycle.HalfLoad.Resources.Gc;
+            var (gc, stalls) = (report.PaymentLifecycle.HalfLoad.Resources.Gc, report.PaymentLifecycle.HalfLoad.Resources.Stalls);
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Garbage collection through the half-load run ({(gc.Server ? "server" : "workstation")} GC): paused {gc.PauseMs:0} ms in all, " +
                 $"longest pause seen {gc.LongestPauseSeenMs:0.#} ms, {gc.Gen2Collections} gen-2 collections. " +
-                $"Longest the process ran a due timer late: {report.PaymentLifecycle.HalfLoad.Resources.Stalls.LongestTimerLagMs:0.#} ms " +
-                $"(at {report.PaymentLifecycle.HalfLoad.Resources.Stalls.LongestTimerLagAtSeconds:0} s); at most {report.PaymentLifecycle.HalfLoad.Resources.Stalls.MostPoolThreads} thread-pool threads.");
+                $"Longest the process ran a due timer late: {stalls.LongestTimerLagMs:0.#} ms " +
+                $"(at {stalls.LongestTimerLagAtSeconds:0} s); at most {stalls.MostPoolThreads} thread-pool threads.");
             md.AppendLine();
         }
 

@@ -28,52 +28,45 @@ public sealed class TransactionCounter : IDbTransactionInterceptor, IDbCommandIn
 
     public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        CountAutocommit(command);
+        Count(command);
         return result;
     }
 
     public ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
         CancellationToken cancellationToken = default)
     {
-        CountAutocommit(command);
+        Count(command);
         return ValueTask.FromResult(result);
     }
 
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        CountAutocommit(command);
+        Count(command);
         return result;
     }
 
     public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
         CancellationToken cancellationToken = default)
     {
-        CountAutocommit(command);
+        Count(command);
         return ValueTask.FromResult(result);
     }
 
-    private void CountAutocommit(DbCommand command)
+    private void Count(DbCommand command)
     {
         var inboxWrites = command.CommandText.Split(';').Count(statement =>
-        {
-            var text = statement.TrimStart();
-            return text.Contains("InboxState", StringComparison.Ordinal) &&
-                (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase) ||
-                 text.StartsWith("MERGE", StringComparison.OrdinalIgnoreCase));
-        });
+            statement.Contains("InboxState", StringComparison.Ordinal) && StartsWithAny(statement, "INSERT", "UPDATE", "MERGE"));
         if (inboxWrites > 0)
             Interlocked.Add(ref _inboxWrites, inboxWrites);
 
-        if (command.Transaction is not null)
-            return;
-
-        var text = command.CommandText.TrimStart();
-        if (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) ||
-            text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase) ||
-            text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) ||
-            text.StartsWith("MERGE", StringComparison.OrdinalIgnoreCase))
-        {
+        // A write outside any transaction is a transaction of its own.
+        if (command.Transaction is null && StartsWithAny(command.CommandText, "INSERT", "UPDATE", "DELETE", "MERGE"))
             Interlocked.Increment(ref _commits);
-        }
+    }
+
+    private static bool StartsWithAny(string sql, params string[] verbs)
+    {
+        var text = sql.TrimStart();
+        return verbs.Any(verb => text.StartsWith(verb, StringComparison.OrdinalIgnoreCase));
     }
 }
