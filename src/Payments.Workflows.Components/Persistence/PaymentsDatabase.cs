@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Payments.Workflows.Components.Configuration;
 
 namespace Payments.Workflows.Components.Persistence;
@@ -35,7 +37,25 @@ public static class PaymentsDatabase
         options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable));
 
     public static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable, PaymentsDbContext.Schema));
+        options.UseNpgsql(WithAutoPrepare(connectionString), o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable, PaymentsDbContext.Schema));
+
+    /// <summary>Statements Npgsql keeps prepared per connection when the connection string does not say.</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation (<see cref="DefaultMaxAutoPrepare"/> statements per connection, each
+    /// prepared once it has run five times there) unless the connection string sets <c>Max Auto Prepare</c> itself.
+    /// The inbox upsert, the saga's locked read and the outbox inserts repeat on every message, and a prepared statement
+    /// skips PostgreSQL's parse and plan. <c>Max Auto Prepare=0</c> turns it off, e.g. behind a pooler in transaction
+    /// mode that does not keep prepared statements.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
+    }
 
     public static DbContextOptionsBuilder ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlServer(connectionString, o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable, PaymentsDbContext.Schema));
