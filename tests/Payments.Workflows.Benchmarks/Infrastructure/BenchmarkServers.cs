@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.IntegrationTests.Fixtures;
 
 namespace Payments.Workflows.Benchmarks.Infrastructure;
@@ -81,10 +82,11 @@ public sealed class BenchmarkServers : IAsyncDisposable
         }.ToString();
     }
 
+    /// <summary>The benchmark's own contexts connect as the service does (automatic statement preparation on PostgreSQL).</summary>
     public void Configure(DbContextOptionsBuilder builder, string connectionString)
     {
         if (_options.Database == BenchmarkDatabase.PostgreSql)
-            builder.UseNpgsql(connectionString);
+            builder.UseNpgsql(PaymentsDatabase.WithAutoPrepare(connectionString));
         else
             builder.UseSqlite(connectionString);
     }
