@@ -74,7 +74,8 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
             var statementsBefore = counter.Statements();
             var receivedBefore = receives.Received;
             var retriesBefore = retries.Retries;
-            await using var sampler = ResourceSampler.Start(connectionString is null ? null : ct => OutboxRows(connectionString, ct));
+            await using var sampler = ResourceSampler.Start(connectionString is null ? null : ct => OutboxRows(connectionString, ct),
+                connectionString is null ? null : ct => Checkpoints(connectionString, ct));
             var started = Stopwatch.GetTimestamp();
             var phase = new LedgerProbe.Phase(options.Payments, options.InFlight);
             var measuredSent = await Drive(endpoint, probe, options.Payments, cancellationToken, phase);
@@ -287,6 +288,12 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
     {
         await using var db = NewContext(connectionString);
         return await db.OutboxMessages.LongCountAsync(cancellationToken);
+    }
+
+    private async Task<long?> Checkpoints(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var db = NewContext(connectionString);
+        return await ServerCheckpoints.Begun(db, cancellationToken);
     }
 }
 

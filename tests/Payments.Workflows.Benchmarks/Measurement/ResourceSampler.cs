@@ -17,6 +17,9 @@ public sealed class ResourceSampler : IAsyncDisposable
     private const int MaxReportedSamples = 60;
 
     private readonly Func<CancellationToken, Task<long>>? _outboxRows;
+    private readonly Func<CancellationToken, Task<long?>>? _checkpoints;
+    private readonly List<double> _checkpointsBeganAt = [];
+    private long? _lastCheckpoints;
     private readonly List<BacklogSample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
@@ -30,9 +33,10 @@ public sealed class ResourceSampler : IAsyncDisposable
     private long _peakWorkingSet;
     private long _ticks;
 
-    private ResourceSampler(Func<CancellationToken, Task<long>>? outboxRows)
+    private ResourceSampler(Func<CancellationToken, Task<long>>? outboxRows, Func<CancellationToken, Task<long?>>? checkpoints)
     {
         _outboxRows = outboxRows;
+        _checkpoints = checkpoints;
         using var process = Process.GetCurrentProcess();
         _cpuAtStart = process.TotalProcessorTime;
         _gcPauseAtStart = GC.GetTotalPauseDuration();
@@ -41,7 +45,13 @@ public sealed class ResourceSampler : IAsyncDisposable
         _loop = Task.Run(Loop);
     }
 
-    public static ResourceSampler Start(Func<CancellationToken, Task<long>>? outboxRows = null) => new(outboxRows);
+    /// <param name="outboxRows">Counts the outbox backlog; sampled once a second.</param>
+    /// <param name="checkpoints">
+    /// Reads the database server's count of checkpoints begun so far (null where the server has none to report), sampled
+    /// with the backlog: the run reports when a checkpoint began, to set beside its slowest latency windows.
+    /// </param>
+    public static ResourceSampler Start(Func<CancellationToken, Task<long>>? outboxRows = null, Func<CancellationToken, Task<long?>>? checkpoints = null) =>
+        new(outboxRows, checkpoints);
 
     public async Task<ResourceUsage> Stop()
     {
@@ -67,7 +77,8 @@ public sealed class ResourceSampler : IAsyncDisposable
                     Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref _longestGcPauseTicks)).TotalMilliseconds, 1),
                     GC.CollectionCount(2) - _gen2AtStart,
                     System.Runtime.GCSettings.IsServerGC),
-                new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)));
+                new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)),
+                _lastCheckpoints is null ? null : _checkpointsBeganAt.ToList());
         }
     }
 
@@ -94,6 +105,8 @@ public sealed class ResourceSampler : IAsyncDisposable
                 try
                 {
                     rows = await _outboxRows(_stop.Token);
+                    if (_checkpoints is not null)
+                        CheckpointsNow(await _checkpoints(_stop.Token));
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
@@ -132,13 +145,28 @@ public sealed class ResourceSampler : IAsyncDisposable
         }
     }
 
+    private void CheckpointsNow(long? count)
+    {
+        if (count is not { } now)
+            return;
+        // A rise since the last sample: a checkpoint began within the last second (two in one second count once).
+        if (_lastCheckpoints is { } last && now > last)
+            lock (_samples)
+                _checkpointsBeganAt.Add(Math.Round(_wall.Elapsed.TotalSeconds, 1));
+        _lastCheckpoints = now;
+    }
+
     private static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
 }
 
 /// <summary>One sample: outbox rows not yet deleted (every fourth sample; null in between), the process working set, the managed heap after the last GC, and thread-pool threads.</summary>
 public sealed record BacklogSample(double AtSeconds, long? OutboxRows, double WorkingSetMb, double GcHeapMb, int PoolThreads);
 
-/// <summary>CPU used by this process during the run (seconds, and percent of all cores), its peak working set, and the outbox backlog.</summary>
+/// <summary>
+/// CPU used by this process during the run (seconds, and percent of all cores), its peak working set, the outbox backlog,
+/// and when the database server began a checkpoint (seconds into the run, to within the one-second sampling; null where
+/// the server reports none).
+/// </summary>
 public sealed record ResourceUsage(
     double CpuSeconds,
     double CpuPercentOfMachine,
@@ -147,7 +175,8 @@ public sealed record ResourceUsage(
     long? OutboxBacklogMax,
     IReadOnlyList<BacklogSample>? Samples,
     GcUsage Gc,
-    StallUsage Stalls);
+    StallUsage Stalls,
+    IReadOnlyList<double>? CheckpointsBeganAtSeconds);
 
 /// <summary>
 /// Garbage collection during the run: total time the runtime was paused for it, the longest single pause seen by the

@@ -100,7 +100,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         var statementsBefore = counter.Statements();
         var receivedBefore = receives.Received;
         var retriesBefore = retries.Retries;
-        await using var sampler = ResourceSampler.Start(ct => BacklogRows(connectionString, ct));
+        await using var sampler = ResourceSampler.Start(ct => BacklogRows(connectionString, ct), ct => Checkpoints(connectionString, ct));
         var phase = await run();
         var seconds = phase.Seconds;
         var activity = counter.Snapshot() - activityBefore;
@@ -204,6 +204,12 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
     {
         await using var db = NewContext(connectionString);
         return await db.Set<OutboxMessage>().LongCountAsync(x => x.ScheduledTime == null, cancellationToken);
+    }
+
+    private async Task<long?> Checkpoints(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var db = NewContext(connectionString);
+        return await ServerCheckpoints.Begun(db, cancellationToken);
     }
 }
 

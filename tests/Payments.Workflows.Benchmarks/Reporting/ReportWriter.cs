@@ -101,10 +101,18 @@ public static class ReportWriter
                 $"managed heap {string.Join(" → ", points.Select(p => $"{p.GcHeapMb:0}"))} MB (at 1/4, 1/2, 3/4 and the end).");
             var windows = report.PaymentLifecycle.HalfLoad.CommandLatencyOverTime;
             var worst = windows.OrderByDescending(w => w.Latency.MaxMs).Take(3).OrderBy(w => w.AtSeconds);
+            var checkpoints = report.PaymentLifecycle.HalfLoad.Resources.CheckpointsBeganAtSeconds;
+            // A checkpoint seen at t began within the second before it.
+            bool CheckpointIn(LatencyWindow w) => checkpoints?.Any(t => t > w.AtSeconds && t - 1 < w.AtSeconds + LatencyRecorder.Window.TotalSeconds) == true;
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"Half-load command latency per {LatencyRecorder.Window.TotalSeconds:0} s window: p99 ≤ 100 ms in {windows.Count(w => w.Latency.P99Ms <= 100)} of {windows.Count} windows; " +
-                $"the slowest: {string.Join("; ", worst.Select(w => $"from {w.AtSeconds:0} s, p99 {w.Latency.P99Ms} ms, max {w.Latency.MaxMs} ms ({w.Latency.Count} commands)"))}.");
+                $"the slowest: {string.Join("; ", worst.Select(w => $"from {w.AtSeconds:0} s, p99 {w.Latency.P99Ms} ms, max {w.Latency.MaxMs} ms ({w.Latency.Count} commands)" +
+                    (CheckpointIn(w) ? ", a PostgreSQL checkpoint began in it" : "")))}.");
+            if (checkpoints is not null)
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"PostgreSQL checkpoints began {(checkpoints.Count == 0 ? "at no time" : "at " + string.Join(", ", checkpoints.Select(t => $"{t:0} s")))} into the half-load run " +
+                    $"(seen once a second; {windows.Count(w => w.Latency.P99Ms > 100 && CheckpointIn(w))} of the {windows.Count(w => w.Latency.P99Ms > 100)} windows with p99 above 100 ms held one).");
             var (gc, stalls) = (report.PaymentLifecycle.HalfLoad.Resources.Gc, report.PaymentLifecycle.HalfLoad.Resources.Stalls);
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
