@@ -20,6 +20,8 @@ public sealed class ResourceSampler : IAsyncDisposable
     private readonly Func<CancellationToken, Task<long?>>? _checkpoints;
     private readonly List<double> _checkpointsBeganAt = [];
     private long? _lastCheckpoints;
+    private TimeSpan _queryTime;
+    private TimeSpan _longestQuery;
     private readonly List<BacklogSample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
@@ -78,7 +80,8 @@ public sealed class ResourceSampler : IAsyncDisposable
                     GC.CollectionCount(2) - _gen2AtStart,
                     System.Runtime.GCSettings.IsServerGC),
                 new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)),
-                _lastCheckpoints is null ? null : _checkpointsBeganAt.ToList());
+                _lastCheckpoints is null ? null : _checkpointsBeganAt.ToList(),
+                _outboxRows is null ? null : new SamplerQueries(Math.Round(_queryTime.TotalMilliseconds, 1), Math.Round(_longestQuery.TotalMilliseconds, 1)));
         }
     }
 
@@ -102,6 +105,7 @@ public sealed class ResourceSampler : IAsyncDisposable
             long? rows = null;
             if (_outboxRows is not null && _ticks++ % BacklogEvery == 0)
             {
+                var queryStarted = _wall.Elapsed;
                 try
                 {
                     rows = await _outboxRows(_stop.Token);
@@ -112,6 +116,12 @@ public sealed class ResourceSampler : IAsyncDisposable
                 {
                     break;
                 }
+
+                // The sampler's own load on the database, reported so a reader can judge what it cost the run.
+                var took = _wall.Elapsed - queryStarted;
+                _queryTime += took;
+                if (took > _longestQuery)
+                    _longestQuery = took;
             }
 
             // The pauses of the latest collection of any kind: sampled, so the longest seen, not surely the longest.
@@ -176,7 +186,11 @@ public sealed record ResourceUsage(
     IReadOnlyList<BacklogSample>? Samples,
     GcUsage Gc,
     StallUsage Stalls,
-    IReadOnlyList<double>? CheckpointsBeganAtSeconds);
+    IReadOnlyList<double>? CheckpointsBeganAtSeconds,
+    SamplerQueries? SamplerQueries);
+
+/// <summary>How long the sampler's own database queries (the backlog count, the checkpoint count) took in all, and the longest.</summary>
+public sealed record SamplerQueries(double TotalMs, double LongestMs);
 
 /// <summary>
 /// Garbage collection during the run: total time the runtime was paused for it, the longest single pause seen by the

@@ -200,10 +200,18 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         return new SqlitePaymentsDbContext(sqlite.Options);
     }
 
+    // Every unscheduled row is due within the hand-off delay or the delivery back-off (minutes at most); the holds'
+    // expiries, one a payment, are due days ahead (PaymentsOptions.HoldDuration).
+    private static readonly TimeSpan BacklogHorizon = TimeSpan.FromHours(1);
+
     private async Task<long> BacklogRows(string connectionString, CancellationToken cancellationToken)
     {
         await using var db = NewContext(connectionString);
-        return await db.Set<OutboxMessage>().LongCountAsync(x => x.ScheduledTime == null, cancellationToken);
+        // Bounded by due time so PostgreSQL reads the (DueAt, SequenceNumber) index over the backlog alone. Counting
+        // by ScheduledTime alone scanned the whole table, a row for every authorised payment's expiry, and took
+        // 230-580 ms a second at the start of the half-load run of an N = 20000 run, on the service's database.
+        var horizon = DateTime.UtcNow + BacklogHorizon;
+        return await db.Set<OutboxMessage>().LongCountAsync(x => x.DueAt < horizon && x.ScheduledTime == null, cancellationToken);
     }
 
     private async Task<long?> Checkpoints(string connectionString, CancellationToken cancellationToken)
