@@ -51,9 +51,11 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
     private const int MaxMarksPerTransaction = 500;
 
     // A lone mark waits this long for company before it is written: marks are off every consumer's path, and at
-    // moderate load this turns one transaction per message into one per handful, leaving the database's commits to
-    // the consumers.
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(20);
+    // moderate load this turns one transaction per message into one per dozen, leaving the database's commits to
+    // the consumers. The cost is sent rows that stay a tenth of a second longer (and, after a crash, are sent again
+    // under the same MessageIds). Against 20 ms, lifecycle runs at half load committed 1.07-1.08 transactions per
+    // message instead of 1.25-1.33.
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
 
     private readonly Channel<DeliveredMark> _marks = Channel.CreateUnbounded<DeliveredMark>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
