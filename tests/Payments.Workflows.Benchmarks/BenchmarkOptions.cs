@@ -38,6 +38,8 @@ public sealed record BenchmarkOptions
           --half-load-seconds S        longest half-load run; it sends min(N, S x offered rate) payments
                                        (default N/20 between 10 and 300: 300 s, the memory-flatness run, at N = 6000+)
           --ledger-batch N             postings per batch in the batched ledger-posting runs (default 100)
+          --ledger-pairs K             pairs of batched runs (at-least-once, effectively-once), in alternating order;
+                                       the share is their median (default 3)
           --only PART[,PART]           run only these parts: ceilings, ledger, lifecycle (default all three);
                                        a partial report has no target table
           --help                       this text
@@ -57,6 +59,12 @@ public sealed record BenchmarkOptions
 
     /// <summary>Postings per batch of the batched ledger-posting runs (MassTransit batch consumer).</summary>
     public int LedgerBatch { get; init; } = 100;
+
+    /// <summary>
+    /// Pairs of batched ledger runs, at-least-once and effectively-once, the order alternating from pair to pair; the
+    /// share the target reads is the median of the pairs' shares, so one pass of this machine's drift cannot decide it.
+    /// </summary>
+    public int LedgerPairs { get; init; } = 3;
 
     public BenchmarkParts Parts { get; init; } = BenchmarkParts.All;
 
@@ -85,6 +93,7 @@ public sealed record BenchmarkOptions
                 "--report" => options with { ReportPath = ReportFile(name, Value()) },
                 "--in-flight" => options with { InFlight = PositiveInt(name, Value(), 1, 100_000) },
                 "--ledger-batch" => options with { LedgerBatch = PositiveInt(name, Value(), 2, 1_000) },
+                "--ledger-pairs" => options with { LedgerPairs = PositiveInt(name, Value(), 1, 50) },
                 "--half-load-seconds" => options with { HalfLoadSeconds = PositiveInt(name, Value(), 1, 86_400) },
                 "--only" => options with { Parts = ParseParts(name, Value()) },
                 "--help" or "-h" => options with { Help = true },

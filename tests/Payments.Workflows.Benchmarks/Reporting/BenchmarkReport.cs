@@ -19,7 +19,8 @@ public sealed record BenchmarkReport(
 /// <summary>
 /// <see cref="EffectivelyOnce"/> and <see cref="AtLeastOnce"/> run the batch consumer (up to <see cref="Batch"/>
 /// postings per transaction); the per-message runs are the one-message consumer, the shape of the reference baseline.
-/// Shares are percentages of throughput.
+/// Shares are percentages of throughput. <see cref="EffectivelyOnceShareOfAtLeastOnce"/> is the median of
+/// <see cref="BatchedPairs"/> (the first pair is <see cref="EffectivelyOnce"/> and <see cref="AtLeastOnce"/>).
 /// </summary>
 public sealed record LedgerPostingReport(
     LedgerRunResult EffectivelyOnce,
@@ -29,7 +30,11 @@ public sealed record LedgerPostingReport(
     LedgerRunResult EffectivelyOncePerMessage,
     LedgerRunResult AtLeastOncePerMessage,
     double PerMessageEffectivelyOnceShareOfAtLeastOnce,
-    double EffectivelyOnceShareOfAtLeastOncePerMessage);
+    double EffectivelyOnceShareOfAtLeastOncePerMessage,
+    IReadOnlyList<BatchedPair> BatchedPairs);
+
+/// <summary>One pair of batched runs, back to back in the order given: each mode's throughput and the share.</summary>
+public sealed record BatchedPair(bool EffectivelyOnceFirst, double EffectivelyOnceMessagesPerSecond, double AtLeastOnceMessagesPerSecond, double Share);
 
 public sealed record CeilingsReport(
     RabbitMqCeilingResult? RabbitMq,

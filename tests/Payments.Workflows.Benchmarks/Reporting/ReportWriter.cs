@@ -78,13 +78,17 @@ public static class ReportWriter
             md.AppendLine("| Target (issue 5) | Measured | Baseline in the same run |");
             md.AppendLine("|---|---:|---:|");
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| Effectively-once ≥ 90% of at-least-once (same batch consumer) | {l.EffectivelyOnceShareOfAtLeastOnce:0.0}% | at-least-once {l.AtLeastOnce.MessagesPerSecond:0} msg/s |");
+                $"| Effectively-once ≥ 90% of at-least-once (same batch consumer) | {l.EffectivelyOnceShareOfAtLeastOnce:0.0}% (median of {l.BatchedPairs.Count} pairs: " +
+                $"{string.Join(", ", l.BatchedPairs.Select(p => $"{p.Share:0.0}%"))}) | at-least-once {string.Join(", ", l.BatchedPairs.Select(p => $"{p.AtLeastOnceMessagesPerSecond:0}"))} msg/s |");
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| Effectively-once (batched) ≥ 90% of at-least-once one message per transaction | {l.EffectivelyOnceShareOfAtLeastOncePerMessage:0.0}% | at-least-once {l.AtLeastOncePerMessage.MessagesPerSecond:0} msg/s |");
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| (one message per transaction, both) | {l.PerMessageEffectivelyOnceShareOfAtLeastOnce:0.0}% | effectively-once {l.EffectivelyOncePerMessage.MessagesPerSecond:0} msg/s |");
+            var eachPair = l.BatchedPairs.Count > 1
+                ? string.Create(CultureInfo.InvariantCulture, $" (each pair: {string.Join(", ", l.BatchedPairs.Select(p => p.EffectivelyOnceMessagesPerSecond.ToString("0", CultureInfo.InvariantCulture)))})")
+                : "";
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| Effectively-once ≥ 1,300 msg/s | {l.EffectivelyOnce.MessagesPerSecond:0} msg/s | MassTransit alone {report.Ceilings.MassTransitNoDatabase?.MessagesPerSecond:0} msg/s |");
+                $"| Effectively-once ≥ 1,300 msg/s | {l.EffectivelyOnce.MessagesPerSecond:0} msg/s{eachPair} | MassTransit alone {report.Ceilings.MassTransitNoDatabase?.MessagesPerSecond:0} msg/s |");
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| Payment lifecycle ≥ 300 payments/s | {p.PaymentsPerSecond:0} payments/s | database alone {report.Ceilings.Database?.TransactionsPerSecond:0} tx/s |");
             md.AppendLine(CultureInfo.InvariantCulture,
