@@ -74,8 +74,7 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
             var statementsBefore = counter.Statements();
             var receivedBefore = receives.Received;
             var retriesBefore = retries.Retries;
-            await using var sampler = ResourceSampler.Start(connectionString is null ? null : ct => OutboxRows(connectionString, ct),
-                connectionString is null ? null : ct => Checkpoints(connectionString, ct));
+            await using var sampler = ResourceSampler.Start(connectionString is null ? null : ct => DatabaseSample(connectionString, ct));
             var started = Stopwatch.GetTimestamp();
             var phase = new LedgerProbe.Phase(options.Payments, options.InFlight);
             var measuredSent = await Drive(endpoint, probe, options.Payments, cancellationToken, phase);
@@ -284,16 +283,10 @@ public sealed class LedgerPostingWorkload(BenchmarkOptions options, BenchmarkSer
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }
 
-    private async Task<long> OutboxRows(string connectionString, CancellationToken cancellationToken)
+    private async Task<DatabaseSample> DatabaseSample(string connectionString, CancellationToken cancellationToken)
     {
         await using var db = NewContext(connectionString);
-        return await db.OutboxMessages.LongCountAsync(cancellationToken);
-    }
-
-    private async Task<long?> Checkpoints(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var db = NewContext(connectionString);
-        return await ServerCheckpoints.Begun(db, cancellationToken);
+        return new DatabaseSample(await db.OutboxMessages.LongCountAsync(cancellationToken), await ServerCheckpoints.Begun(db, cancellationToken));
     }
 }
 

@@ -16,8 +16,7 @@ public sealed class ResourceSampler : IAsyncDisposable
     private const int BacklogEvery = 4;
     private const int MaxReportedSamples = 60;
 
-    private readonly Func<CancellationToken, Task<long>>? _outboxRows;
-    private readonly Func<CancellationToken, Task<long?>>? _checkpoints;
+    private readonly Func<CancellationToken, Task<DatabaseSample>>? _database;
     private readonly List<double> _checkpointsBeganAt = [];
     private long? _lastCheckpoints;
     private TimeSpan _queryTime;
@@ -35,10 +34,9 @@ public sealed class ResourceSampler : IAsyncDisposable
     private long _peakWorkingSet;
     private long _ticks;
 
-    private ResourceSampler(Func<CancellationToken, Task<long>>? outboxRows, Func<CancellationToken, Task<long?>>? checkpoints)
+    private ResourceSampler(Func<CancellationToken, Task<DatabaseSample>>? database)
     {
-        _outboxRows = outboxRows;
-        _checkpoints = checkpoints;
+        _database = database;
         using var process = Process.GetCurrentProcess();
         _cpuAtStart = process.TotalProcessorTime;
         _gcPauseAtStart = GC.GetTotalPauseDuration();
@@ -47,13 +45,11 @@ public sealed class ResourceSampler : IAsyncDisposable
         _loop = Task.Run(Loop);
     }
 
-    /// <param name="outboxRows">Counts the outbox backlog; sampled once a second.</param>
-    /// <param name="checkpoints">
-    /// Reads the database server's count of checkpoints begun so far (null where the server has none to report), sampled
-    /// with the backlog: the run reports when a checkpoint began, to set beside its slowest latency windows.
+    /// <param name="database">
+    /// Reads the outbox backlog and the server's count of checkpoints begun so far, once a second: the run reports when
+    /// a checkpoint began, to set beside its slowest latency windows.
     /// </param>
-    public static ResourceSampler Start(Func<CancellationToken, Task<long>>? outboxRows = null, Func<CancellationToken, Task<long?>>? checkpoints = null) =>
-        new(outboxRows, checkpoints);
+    public static ResourceSampler Start(Func<CancellationToken, Task<DatabaseSample>>? database = null) => new(database);
 
     public async Task<ResourceUsage> Stop()
     {
@@ -72,8 +68,8 @@ public sealed class ResourceSampler : IAsyncDisposable
                 Math.Round(cpu / wall / Environment.ProcessorCount * 100, 1),
                 Mb(peak),
                 Mb(process.WorkingSet64),
-                _outboxRows is null ? null : _samples.Max(s => s.OutboxRows) ?? 0,
-                _outboxRows is null ? null : _samples.Where((_, i) => i % step == 0).ToList(),
+                _database is null ? null : _samples.Max(s => s.OutboxRows) ?? 0,
+                _database is null ? null : _samples.Where((_, i) => i % step == 0).ToList(),
                 new GcUsage(
                     Math.Round((GC.GetTotalPauseDuration() - _gcPauseAtStart).TotalMilliseconds, 1),
                     Math.Round(TimeSpan.FromTicks(Interlocked.Read(ref _longestGcPauseTicks)).TotalMilliseconds, 1),
@@ -81,7 +77,7 @@ public sealed class ResourceSampler : IAsyncDisposable
                     System.Runtime.GCSettings.IsServerGC),
                 new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)),
                 _lastCheckpoints is null ? null : _checkpointsBeganAt.ToList(),
-                _outboxRows is null ? null : new SamplerQueries(Math.Round(_queryTime.TotalMilliseconds, 1), Math.Round(_longestQuery.TotalMilliseconds, 1)));
+                _database is null ? null : new SamplerQueries(Math.Round(_queryTime.TotalMilliseconds, 1), Math.Round(_longestQuery.TotalMilliseconds, 1)));
         }
     }
 
@@ -103,14 +99,14 @@ public sealed class ResourceSampler : IAsyncDisposable
                 Interlocked.Exchange(ref _peakWorkingSet, workingSet);
 
             long? rows = null;
-            if (_outboxRows is not null && _ticks++ % BacklogEvery == 0)
+            if (_database is not null && _ticks++ % BacklogEvery == 0)
             {
                 var queryStarted = _wall.Elapsed;
                 try
                 {
-                    rows = await _outboxRows(_stop.Token);
-                    if (_checkpoints is not null)
-                        CheckpointsNow(await _checkpoints(_stop.Token));
+                    var sample = await _database(_stop.Token);
+                    rows = sample.OutboxRows;
+                    CheckpointsNow(sample.CheckpointsBegun);
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
@@ -168,6 +164,12 @@ public sealed class ResourceSampler : IAsyncDisposable
 
     private static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
 }
+
+/// <summary>
+/// What the sampler reads from the database, through one context: outbox rows not yet deleted, and the server's count of
+/// checkpoints begun so far (null where the server reports none).
+/// </summary>
+public sealed record DatabaseSample(long OutboxRows, long? CheckpointsBegun);
 
 /// <summary>One sample: outbox rows not yet deleted (every fourth sample; null in between), the process working set, the managed heap after the last GC, and thread-pool threads.</summary>
 public sealed record BacklogSample(double AtSeconds, long? OutboxRows, double WorkingSetMb, double GcHeapMb, int PoolThreads);

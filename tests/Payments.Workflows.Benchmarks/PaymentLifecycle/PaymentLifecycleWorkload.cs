@@ -100,7 +100,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         var statementsBefore = counter.Statements();
         var receivedBefore = receives.Received;
         var retriesBefore = retries.Retries;
-        await using var sampler = ResourceSampler.Start(ct => BacklogRows(connectionString, ct), ct => Checkpoints(connectionString, ct));
+        await using var sampler = ResourceSampler.Start(ct => DatabaseSample(connectionString, ct));
         var phase = await run();
         var seconds = phase.Seconds;
         var activity = counter.Snapshot() - activityBefore;
@@ -204,20 +204,15 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
     // expiries, one a payment, are due days ahead (PaymentsOptions.HoldDuration).
     private static readonly TimeSpan BacklogHorizon = TimeSpan.FromHours(1);
 
-    private async Task<long> BacklogRows(string connectionString, CancellationToken cancellationToken)
+    private async Task<DatabaseSample> DatabaseSample(string connectionString, CancellationToken cancellationToken)
     {
         await using var db = NewContext(connectionString);
         // Bounded by due time so PostgreSQL reads the (DueAt, SequenceNumber) index over the backlog alone. Counting
         // by ScheduledTime alone scanned the whole table, a row for every authorised payment's expiry, and took
         // 230-580 ms a second at the start of the half-load run of an N = 20000 run, on the service's database.
         var horizon = DateTime.UtcNow + BacklogHorizon;
-        return await db.Set<OutboxMessage>().LongCountAsync(x => x.DueAt < horizon && x.ScheduledTime == null, cancellationToken);
-    }
-
-    private async Task<long?> Checkpoints(string connectionString, CancellationToken cancellationToken)
-    {
-        await using var db = NewContext(connectionString);
-        return await ServerCheckpoints.Begun(db, cancellationToken);
+        var rows = await db.Set<OutboxMessage>().LongCountAsync(x => x.DueAt < horizon && x.ScheduledTime == null, cancellationToken);
+        return new DatabaseSample(rows, await ServerCheckpoints.Begun(db, cancellationToken));
     }
 }
 
