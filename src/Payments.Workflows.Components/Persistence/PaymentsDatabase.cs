@@ -11,20 +11,25 @@ public static class PaymentsDatabase
 {
     public const string DefaultSqliteConnectionString = "Data Source=data/payments.db";
 
-    /// <summary>Registers the scoped <see cref="PaymentsDbContext"/> as the provider's subclass, which carries its migrations.</summary>
+    /// <summary>
+    /// Registers <see cref="PaymentsDbContext"/> as the provider's subclass, which carries its migrations. Contexts come
+    /// from a pool: every consumed message opens a scope and a context, and a fresh one would build its options and
+    /// EF's internal services each time; a pooled one is reset and reused. The options are built once.
+    /// </summary>
     public static IServiceCollection AddPaymentsDatabase(this IServiceCollection services, DatabaseProvider provider, string? connectionString)
     {
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = PrepareSqlite(connectionString);
-                services.AddDbContext<PaymentsDbContext, SqlitePaymentsDbContext>(o => ConfigureSqlite(o, sqlite));
+                services.AddDbContextPool<PaymentsDbContext, SqlitePaymentsDbContext>(o => ConfigureSqlite(o, sqlite));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<PaymentsDbContext, PostgreSqlPaymentsDbContext>(o => ConfigurePostgreSql(o, connectionString!));
+                var postgres = WithAutoPrepare(connectionString!);
+                services.AddDbContextPool<PaymentsDbContext, PostgreSqlPaymentsDbContext>(o => ConfigurePostgreSqlPrepared(o, postgres));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<PaymentsDbContext, SqlServerPaymentsDbContext>(o => ConfigureSqlServer(o, connectionString!));
+                services.AddDbContextPool<PaymentsDbContext, SqlServerPaymentsDbContext>(o => ConfigureSqlServer(o, connectionString!));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
@@ -37,7 +42,10 @@ public static class PaymentsDatabase
         options.UseSqlite(connectionString, o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable));
 
     public static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithAutoPrepare(connectionString), o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable, PaymentsDbContext.Schema));
+        ConfigurePostgreSqlPrepared(options, WithAutoPrepare(connectionString));
+
+    private static DbContextOptionsBuilder ConfigurePostgreSqlPrepared(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable(PaymentsDbContext.MigrationsHistoryTable, PaymentsDbContext.Schema));
 
     /// <summary>Statements Npgsql keeps prepared per connection when the connection string does not say.</summary>
     public const int DefaultMaxAutoPrepare = 64;
