@@ -196,8 +196,15 @@ public static class BenchmarkRunner
         ["ledgerBatch"] = $"up to {options.LedgerBatch} postings, {LedgerPostingWorkload.BatchTimeLimit.TotalMilliseconds} ms time limit, {LedgerPostingWorkload.BatchConcurrency} batches at once",
         ["warmUp"] = "ledger: min(500, N/10) postings per mode; lifecycle: min(200, N/10) payments; not measured, checked",
         ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server (as the service runs)" : "workstation",
+        ["jit"] = TieredCompilation() ? "tiered compilation (the runtime's default)" : "tiered compilation off, every method optimised at its first call (as the service runs)",
         ["commit"] = Git("rev-parse --short HEAD") ?? "unknown",
     };
+
+    /// <summary>Whether the runtime tiers its JIT: the project's setting, unless DOTNET_TieredCompilation overrides it.</summary>
+    private static bool TieredCompilation() =>
+        Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is { } variable
+            ? variable != "0"
+            : AppContext.GetData("System.Runtime.TieredCompilation")?.ToString() is not { } configured || !configured.Equals("false", StringComparison.OrdinalIgnoreCase);
 
     private static Dictionary<string, string> Versions(string? postgres, string? rabbitMq) => new()
     {

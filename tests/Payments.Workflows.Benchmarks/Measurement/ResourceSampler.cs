@@ -25,6 +25,7 @@ public sealed class ResourceSampler : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly TimeSpan _cpuAtStart;
+    private readonly IReadOnlyDictionary<string, double> _serversCpuAtStart;
     private readonly TimeSpan _gcPauseAtStart;
     private readonly int _gen2AtStart;
     private long _longestGcPauseTicks;
@@ -39,6 +40,7 @@ public sealed class ResourceSampler : IAsyncDisposable
         _database = database;
         using var process = Process.GetCurrentProcess();
         _cpuAtStart = process.TotalProcessorTime;
+        _serversCpuAtStart = ServerCpu.Read();
         _gcPauseAtStart = GC.GetTotalPauseDuration();
         _gen2AtStart = GC.CollectionCount(2);
         _peakWorkingSet = process.WorkingSet64;
@@ -59,11 +61,13 @@ public sealed class ResourceSampler : IAsyncDisposable
         process.Refresh();
         var cpu = (process.TotalProcessorTime - _cpuAtStart).TotalSeconds;
         var wall = _wall.Elapsed.TotalSeconds;
+        var serversCpu = ServerCpu.Since(_serversCpuAtStart, ServerCpu.Read());
         var peak = Math.Max(Interlocked.Read(ref _peakWorkingSet), process.WorkingSet64);
         lock (_samples)
         {
             var step = Math.Max(1, (int)Math.Ceiling(_samples.Count / (double)MaxReportedSamples));
             return new ResourceUsage(
+                Math.Round(wall, 2),
                 Math.Round(cpu, 2),
                 Math.Round(cpu / wall / Environment.ProcessorCount * 100, 1),
                 Mb(peak),
@@ -77,7 +81,8 @@ public sealed class ResourceSampler : IAsyncDisposable
                     System.Runtime.GCSettings.IsServerGC),
                 new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)),
                 _lastCheckpoints is null ? null : _checkpointsBeganAt.ToList(),
-                _database is null ? null : new SamplerQueries(Math.Round(_queryTime.TotalMilliseconds, 1), Math.Round(_longestQuery.TotalMilliseconds, 1)));
+                _database is null ? null : new SamplerQueries(Math.Round(_queryTime.TotalMilliseconds, 1), Math.Round(_longestQuery.TotalMilliseconds, 1)),
+                serversCpu.ToDictionary(s => s.Key, s => new ServerCpuUsage(s.Value, Math.Round(s.Value / wall / Environment.ProcessorCount * 100, 1))));
         }
     }
 
@@ -175,11 +180,13 @@ public sealed record DatabaseSample(long OutboxRows, long? CheckpointsBegun);
 public sealed record BacklogSample(double AtSeconds, long? OutboxRows, double WorkingSetMb, double GcHeapMb, int PoolThreads);
 
 /// <summary>
-/// CPU used by this process during the run (seconds, and percent of all cores), its peak working set, the outbox backlog,
-/// and when the database server began a checkpoint (seconds into the run, to within the one-second sampling; null where
-/// the server reports none).
+/// How long the sampler ran, the CPU this process used meanwhile (seconds, and percent of all cores), its peak working set, the outbox backlog,
+/// when the database server began a checkpoint (seconds into the run, to within the one-second sampling; null where
+/// the server reports none), and the CPU the local PostgreSQL and RabbitMQ servers used meanwhile (empty where they
+/// are not local processes).
 /// </summary>
 public sealed record ResourceUsage(
+    double WallSeconds,
     double CpuSeconds,
     double CpuPercentOfMachine,
     double PeakWorkingSetMb,
@@ -189,7 +196,11 @@ public sealed record ResourceUsage(
     GcUsage Gc,
     StallUsage Stalls,
     IReadOnlyList<double>? CheckpointsBeganAtSeconds,
-    SamplerQueries? SamplerQueries);
+    SamplerQueries? SamplerQueries,
+    IReadOnlyDictionary<string, ServerCpuUsage> ServersCpu);
+
+/// <summary>CPU a local server used during the run: seconds, and percent of all cores.</summary>
+public sealed record ServerCpuUsage(double Seconds, double PercentOfMachine);
 
 /// <summary>How long the sampler's own database queries (the backlog count, the checkpoint count) took in all, and the longest.</summary>
 public sealed record SamplerQueries(double TotalMs, double LongestMs);

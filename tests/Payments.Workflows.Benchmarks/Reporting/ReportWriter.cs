@@ -73,6 +73,17 @@ public static class ReportWriter
             "e.g. two copies of a new payment racing to insert its saga row.");
         md.AppendLine();
 
+        var cores = report.Machine.Cores;
+        if (report.LedgerPosting is { } batched)
+        {
+            CpuByComponent(md, "the effectively-once batched run", "message", batched.EffectivelyOnce.Resources, batched.EffectivelyOnce.MessagesPerSecond, cores);
+            CpuByComponent(md, "the at-least-once batched run", "message", batched.AtLeastOnce.Resources, batched.AtLeastOnce.MessagesPerSecond, cores);
+        }
+
+        if (report.PaymentLifecycle is { } life)
+            CpuByComponent(md, "the lifecycle at maximum rate", "payment", life.MaxRate.Resources, life.MaxRate.PaymentsPerSecond, cores);
+        md.AppendLine();
+
         if (report.LedgerPosting is { } l && report.PaymentLifecycle is { } p)
         {
             md.AppendLine("| Target (issue 5) | Measured | Baseline in the same run |");
@@ -177,6 +188,23 @@ public static class ReportWriter
             yield return ("MassTransit alone", noDb.Invariants);
         if (report.PaymentLifecycle is { } lifecycle)
             yield return ("payment lifecycle", lifecycle.Invariants);
+    }
+
+    /// <summary>
+    /// CPU per unit of work by component (the service process with the load generator, and the local servers), and the
+    /// rate the machine's cores would allow if they did nothing else at those costs. Nothing where the servers are not local.
+    /// </summary>
+    private static void CpuByComponent(StringBuilder md, string run, string unit, ResourceUsage usage, double perSecond, int cores)
+    {
+        if (usage.ServersCpu.Count == 0 || perSecond <= 0 || usage.WallSeconds <= 0)
+            return;
+        var units = perSecond * usage.WallSeconds;
+        var parts = new List<(string Name, double Seconds, double Percent)> { ("service process", usage.CpuSeconds, usage.CpuPercentOfMachine) };
+        parts.AddRange(usage.ServersCpu.Select(s => (s.Key, s.Value.Seconds, s.Value.PercentOfMachine)));
+        var total = parts.Sum(p => p.Seconds) * 1000 / units;
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"- CPU per {unit} in {run}: {string.Join(", ", parts.Select(p => $"{p.Name} {p.Seconds * 1000 / units:0.00} ms ({p.Percent:0}% of all cores)"))}; " +
+            $"{total:0.00} ms in all, so {cores} cores doing nothing else would give at most {cores * 1000 / total:0} {unit}s/s at these costs (measured {perSecond:0}).");
     }
 
     private static void Row(StringBuilder md, string name, LedgerRunResult run) =>
