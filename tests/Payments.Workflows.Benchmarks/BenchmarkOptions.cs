@@ -12,6 +12,13 @@ public enum BenchmarkTransport
     InMemory,
 }
 
+/// <summary>The queue type the lifecycle's service queues are declared with on RabbitMQ (the service's default: quorum).</summary>
+public enum BenchmarkQueues
+{
+    Quorum,
+    Classic,
+}
+
 /// <summary>The parts of a run; a full run (the default) has all three.</summary>
 [Flags]
 public enum BenchmarkParts
@@ -32,6 +39,8 @@ public sealed record BenchmarkOptions
           --payments N                 messages per ledger-posting run and payments per lifecycle run (default 20000)
           --database PostgreSql|Sqlite (default PostgreSql)
           --transport RabbitMq|InMemory (default RabbitMq)
+          --queues Quorum|Classic      queue type of the lifecycle's service queues on RabbitMQ (default Quorum, as the
+                                       service declares them; Classic for comparison)
           --report FILE                JSON report; the markdown table is written next to it as FILE.md
                                        (default benchmark-results/report.json)
           --in-flight N                messages or payments in flight at maximum rate (default 256)
@@ -50,6 +59,8 @@ public sealed record BenchmarkOptions
     public BenchmarkDatabase Database { get; init; } = BenchmarkDatabase.PostgreSql;
 
     public BenchmarkTransport Transport { get; init; } = BenchmarkTransport.RabbitMq;
+
+    public BenchmarkQueues Queues { get; init; } = BenchmarkQueues.Quorum;
 
     public string ReportPath { get; init; } = Path.Combine("benchmark-results", "report.json");
 
@@ -90,6 +101,7 @@ public sealed record BenchmarkOptions
                 "--payments" => options with { Payments = PositiveInt(name, Value(), 10, 10_000_000) },
                 "--database" => options with { Database = ParseEnum<BenchmarkDatabase>(name, Value()) },
                 "--transport" => options with { Transport = ParseEnum<BenchmarkTransport>(name, Value()) },
+                "--queues" => options with { Queues = ParseEnum<BenchmarkQueues>(name, Value()) },
                 "--report" => options with { ReportPath = ReportFile(name, Value()) },
                 "--in-flight" => options with { InFlight = PositiveInt(name, Value(), 1, 100_000) },
                 "--ledger-batch" => options with { LedgerBatch = PositiveInt(name, Value(), 2, 1_000) },

@@ -184,6 +184,7 @@ public static class BenchmarkRunner
         ["parts"] = options.Parts.ToString().ToLowerInvariant(),
         ["database"] = options.Database.ToString(),
         ["transport"] = options.Transport.ToString(),
+        ["queues"] = options.Transport == BenchmarkTransport.RabbitMq ? $"{options.Queues} (the lifecycle's service queues; the ledger runs declare classic queues)" : "in memory",
         ["inFlight"] = options.InFlight,
         ["halfLoadSeconds"] = options.HalfLoadSecondsOrDefault,
         ["ledgerDuplicateShare"] = LedgerPostingWorkload.DuplicateShare,

@@ -172,6 +172,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         {
             ["Payments:Transport"] = virtualHost is null ? "InMemory" : "RabbitMq",
             ["ConnectionStrings:RabbitMq"] = virtualHost?.ToString(),
+            ["Payments:RabbitMq:QuorumQueues"] = (options.Queues == BenchmarkQueues.Quorum).ToString(),
             ["Payments:Database"] = options.Database.ToString(),
             ["ConnectionStrings:Payments"] = connectionString,
             ["Payments:Acquirer:Latency"] = "00:00:00",

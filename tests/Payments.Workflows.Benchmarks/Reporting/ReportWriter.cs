@@ -199,7 +199,7 @@ public static class ReportWriter
         if (usage.ServersCpu.Count == 0 || perSecond <= 0 || usage.WallSeconds <= 0)
             return;
         var units = perSecond * usage.WallSeconds;
-        var parts = new List<(string Name, double Seconds, double Percent)> { ("service process", usage.CpuSeconds, usage.CpuPercentOfMachine) };
+        var parts = new List<(string Name, double Seconds, double Percent)> { ("this process (service, load generator, probes)", usage.CpuSeconds, usage.CpuPercentOfMachine) };
         parts.AddRange(usage.ServersCpu.Select(s => (s.Key, s.Value.Seconds, s.Value.PercentOfMachine)));
         var total = parts.Sum(p => p.Seconds) * 1000 / units;
         md.AppendLine(CultureInfo.InvariantCulture,
