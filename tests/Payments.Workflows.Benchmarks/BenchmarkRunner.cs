@@ -197,7 +197,7 @@ public static class BenchmarkRunner
         ["ledgerBatch"] = $"up to {options.LedgerBatch} postings, {LedgerPostingWorkload.BatchTimeLimit.TotalMilliseconds} ms time limit, {LedgerPostingWorkload.BatchConcurrency} batches at once",
         ["warmUp"] = "ledger: min(500, N/10) postings per mode; lifecycle: min(200, N/10) payments; not measured, checked",
         ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server (as the service runs)" : "workstation",
-        ["jit"] = TieredCompilation() ? "tiered compilation (the runtime's default)" : "tiered compilation off, every method optimised at its first call (as the service runs)",
+        ["jit"] = TieredCompilation() ? "tiered compilation (the runtime's default, as the service runs)" : "tiered compilation off, every method optimised at its first call (not as the service runs)",
         ["commit"] = Git("rev-parse --short HEAD") ?? "unknown",
     };
 

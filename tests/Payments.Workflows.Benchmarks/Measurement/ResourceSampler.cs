@@ -69,7 +69,7 @@ public sealed class ResourceSampler : IAsyncDisposable
             return new ResourceUsage(
                 Math.Round(wall, 2),
                 Math.Round(cpu, 2),
-                Math.Round(cpu / wall / Environment.ProcessorCount * 100, 1),
+                PercentOfMachine(cpu, wall),
                 Mb(peak),
                 Mb(process.WorkingSet64),
                 _database is null ? null : _samples.Max(s => s.OutboxRows) ?? 0,
@@ -82,7 +82,7 @@ public sealed class ResourceSampler : IAsyncDisposable
                 new StallUsage(Math.Round(_longestLag.TotalMilliseconds, 1), Math.Round(_longestLagAt, 1), _samples.Count == 0 ? 0 : _samples.Max(s => s.PoolThreads)),
                 _lastCheckpoints is null ? null : _checkpointsBeganAt.ToList(),
                 _database is null ? null : new SamplerQueries(Math.Round(_queryTime.TotalMilliseconds, 1), Math.Round(_longestQuery.TotalMilliseconds, 1)),
-                serversCpu.ToDictionary(s => s.Key, s => new ServerCpuUsage(s.Value, Math.Round(s.Value / wall / Environment.ProcessorCount * 100, 1))));
+                serversCpu.ToDictionary(s => s.Key, s => new ServerCpuUsage(s.Value, PercentOfMachine(s.Value, wall))));
         }
     }
 
@@ -166,6 +166,9 @@ public sealed class ResourceSampler : IAsyncDisposable
                 _checkpointsBeganAt.Add(Math.Round(_wall.Elapsed.TotalSeconds, 1));
         _lastCheckpoints = now;
     }
+
+    /// <summary>CPU seconds over <paramref name="wall"/> seconds, as a percentage of all the machine's cores.</summary>
+    private static double PercentOfMachine(double cpuSeconds, double wall) => Math.Round(cpuSeconds / wall / Environment.ProcessorCount * 100, 1);
 
     private static double Mb(long bytes) => Math.Round(bytes / 1024.0 / 1024.0, 1);
 }

@@ -6,7 +6,7 @@ namespace Payments.Workflows.Benchmarks.Measurement;
 /// CPU time the local PostgreSQL and RabbitMQ servers have used, read from <c>/proc</c>: every process named
 /// <c>postgres</c>, and RabbitMQ's Erlang VM with its helpers. A process's children that have exited count through
 /// their parent's reaped-children time, so closed connections are not lost. Empty where there is no <c>/proc</c> or
-/// the servers run elsewhere (another host, a container).
+/// the servers' processes are not visible in it (another host, or a separate process namespace).
 /// </summary>
 public static class ServerCpu
 {
