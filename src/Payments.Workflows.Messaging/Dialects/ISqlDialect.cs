@@ -21,10 +21,7 @@ public interface ISqlDialect
     /// <summary>
     /// Inserts the inbox row for ({0} message id, {1} consumer id) with {2} received time, receive count 1,
     /// {3} lock id and consumed at {2}, or, when it exists, increments its receive count and writes the lock id.
-    /// Either way the statement writes, so it holds the row's write lock until the transaction ends, and it returns
-    /// the row. One round trip replaces MassTransit's insert-commit-then-lock passes. The consumed mark is written
-    /// with the insert because the consumer's transaction commits the row only with the consumer's effect: a row
-    /// that exists was consumed, and no later statement has to mark it.
+    /// Either way it writes (so holds the row lock) and returns the row. Why consumed at insert: README.md, "Consuming a message".
     /// </summary>
     string UpsertInbox(TableName table, InboxColumns columns);
 

@@ -4,11 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>
-/// Partitioning that keeps delivery order on a concurrent receive endpoint. Why MassTransit's <c>UsePartitioner</c>
-/// does not: RabbitMQ.Client runs up to ConcurrentMessageLimit deliveries at once (one dispatch loop each), and
-/// every one travels the receive pipe (deserialisation included) before it reaches the partition, so a delivery
-/// held up on the way joins its partition behind later ones. Here each delivery takes a ticket with its transport
-/// sequence number on entering the receive pipe, and joins its partition only after every earlier delivery has.
+/// Partitioning that keeps delivery order on a concurrent receive endpoint, which MassTransit's <c>UsePartitioner</c>
+/// does not: each delivery joins its partition only after every earlier one has. See README.md, "Ordered partitioner".
 /// </summary>
 public static class OrderedPartitionerConfigurationExtensions
 {

@@ -11,26 +11,11 @@ using Payments.Workflows.Messaging.Persistence;
 namespace Payments.Workflows.Messaging.Outbox;
 
 /// <summary>
-/// The inbox/outbox of one consumed message, driven by core's <see cref="OutboxMessagePipe{TMessage}"/> state machine
-/// (consume, deliver, finish) but with far fewer transactions than MassTransit's EF outbox:
-/// <list type="number">
-/// <item>Transaction 1: one upsert takes (or creates) the inbox row under its write lock; the consumer or saga runs;
-/// its writes, the outgoing rows and the consumed mark are saved; commit. A consumer that sends nothing also gets its
-/// delivered mark here and is done.</item>
-/// <item>The outgoing rows, still in memory, go to the broker; no transaction is open while sending.</item>
-/// <item>The delivered mark (and the deletion of the sent rows) goes to <see cref="DeliveredMarkWriter{TDbContext}"/>,
-/// which writes many consumers' marks in one background transaction; the transport acknowledges at once. With
-/// <see cref="InboxOutboxOptions.DeliveredMarksInBackground"/> off, or while stopping, the consumer writes it in a
-/// second transaction of its own before the acknowledgement.</item>
-/// </list>
-/// A copy that finds the row consumed but not delivered (a crash or broker failure after commit) sends the rows it
-/// reads back inside its one transaction. Rows nobody manages to send are picked up by the delivery service after
-/// <see cref="InboxOutboxOptions.ConsumerHandOffDelay"/>.
+/// The inbox/outbox of one consumed message on core's <see cref="OutboxMessagePipe{TMessage}"/>: one transaction for
+/// the effect, outgoing rows and inbox mark, sends after commit, the delivered mark to
+/// <see cref="DeliveredMarkWriter{TDbContext}"/>. Why and how: README.md, "Consuming a message".
 /// </summary>
-/// <remarks>
-/// Core's <see cref="OutboxConsumeFilter{TContext,TMessage}"/> resolves this factory from the message's scope, so
-/// every retry attempt (retry sits outside this filter) gets a new scope and a fresh DbContext.
-/// </remarks>
+/// <remarks>Resolved from the message's scope, so every retry attempt gets a fresh DbContext.</remarks>
 public sealed class EfOutboxContextFactory<TDbContext>(
     TDbContext dbContext,
     IServiceProvider provider,

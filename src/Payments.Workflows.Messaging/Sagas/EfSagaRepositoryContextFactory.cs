@@ -10,13 +10,8 @@ namespace Payments.Workflows.Messaging.Sagas;
 /// EF Core saga repository on MassTransit core's repository-context extension points.
 /// </summary>
 /// <remarks>
-/// Concurrency is pessimistic: an instance is read with the provider's row lock (UPDLOCK / FOR UPDATE; SQLite's
-/// single writer) and held until commit. Payment commands for one instance race in practice (a capture and a
-/// void, a late expiry and a capture), and the handlers post to the ledger: under optimistic concurrency the
-/// loser would redo that work only to fail on the version check, while a row lock makes it wait and then see
-/// the winner's state. The lock is per row, so different payments never wait on each other. The first
-/// message of an instance can still race an insert; the loser hits the primary key and message retry
-/// loads the winner's row.
+/// Pessimistic: an instance is read under the provider's row lock until commit, so a racing message for it waits and
+/// then sees the winner's state instead of redoing its work and failing a version check. See README.md, "Saga repository".
 /// </remarks>
 public sealed class EfSagaRepositoryContextFactory<TDbContext, TSaga>(
     TDbContext dbContext,
