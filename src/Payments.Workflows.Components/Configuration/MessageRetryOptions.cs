@@ -3,7 +3,7 @@ namespace Payments.Workflows.Components.Configuration;
 /// <summary>Message retry on every receive endpoint (Payments:Retry), for database conflicts and transient errors.</summary>
 public sealed class MessageRetryOptions
 {
-    /// <summary>Once at once, then backing off to a second: seven retries within about two seconds.</summary>
+    /// <summary>One immediate retry, then backing off to a second: seven retries within about two seconds.</summary>
     public static IReadOnlyList<TimeSpan> DefaultIntervals { get; } =
         [.. new[] { 0, 10, 50, 100, 250, 500, 1000 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
