@@ -78,9 +78,8 @@ public static class PaymentsWorkflowsRegistration
     public const string MessagingSectionName = "Payments:Messaging";
 
     /// <summary>
-    /// The saga, consumers and endpoint policies, whatever the transport: every endpoint gets message retry
-    /// outside our EF inbox/outbox, and scheduling (hold expiry) goes through the outbox table, so no broker
-    /// plugin is needed.
+    /// The saga, consumers and endpoint policy, whatever the transport. Scheduling (hold expiry) goes through the
+    /// outbox table, so no broker plugin is needed.
     /// </summary>
     public static void ConfigurePaymentsBus(IBusRegistrationConfigurator x)
     {
@@ -94,24 +93,38 @@ public static class PaymentsWorkflowsRegistration
         x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();
         x.AddConsumer<AuthoriseWithAcquirerConsumer, AuthoriseWithAcquirerConsumerDefinition>();
         x.AddConsumer<GetPaymentStatusConsumer>();
-
-        // Outside retry and the inbox/outbox (both are added when the saga's messages are configured, after every
-        // endpoint callback), so a retried message keeps its partition and a payment's messages stay in order.
-        x.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
-        {
-            if (queueName == PaymentStateDefinition.Name)
-                endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)));
-        });
-        x.AddConfigureEndpointsCallback((_, _, endpoint) =>
-        {
-            // Outside everything else on the endpoint: a conflicting first insert, a deadlock or a serialisation
-            // failure is retried on a fresh scope and DbContext.
-            endpoint.UseMessageRetry(r =>
-            {
-                r.Handle<DbUpdateException>();
-                r.Handle<InvalidOperationException>(e => e.InnerException is not null);
-                r.Intervals(0, 10, 50, 100, 250, 500, 1000);
-            });
-        });
+        x.AddConfigureEndpointsCallback(ConfigurePaymentEndpoint);
     }
+
+    /// <summary>
+    /// Every receive endpoint's policy, outermost first. The inbox/outbox that <c>AddEfInboxOutbox</c> adds (from
+    /// Messaging) always runs inside all of it, around the saga or consumer, with a fresh scope and DbContext per retry.
+    /// </summary>
+    private static void ConfigurePaymentEndpoint(IRegistrationContext context, string queueName, IReceiveEndpointConfigurator endpoint)
+    {
+        // 1. The saga's endpoint: a payment's messages, in delivery order, one at a time. Outside retry, so a
+        //    retried message keeps its place and a later message for the payment waits instead of overtaking it.
+        if (queueName == PaymentStateDefinition.Name)
+            endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)));
+
+        // 2. Every endpoint: a conflicting first insert, a deadlock or a serialisation failure is retried.
+        var retry = context.GetRequiredService<IOptions<PaymentsOptions>>().Value.Retry;
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<DbUpdateException>();
+            r.Handle<InvalidOperationException>(WrapsTransientDatabaseError);
+            r.Intervals([.. retry.IntervalsOrDefault]);
+        });
+
+        // Not a filter: the queue's type and dead-lettering, declared with it.
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.ConfigurePaymentQueue(queueName, context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
+    }
+
+    /// <summary>
+    /// EF's default execution strategy on PostgreSQL and SQL Server rethrows a transient provider error (deadlock,
+    /// serialisation failure) as an <see cref="InvalidOperationException"/> around it; ours (such as an unbalanced
+    /// posting) carry no inner exception and are not retried.
+    /// </summary>
+    private static bool WrapsTransientDatabaseError(InvalidOperationException exception) => exception.InnerException is not null;
 }

@@ -1,6 +1,6 @@
 namespace Payments.Workflows.Components.Acquirer;
 
-public static class AcquirerEndpoint
+internal static class AcquirerEndpoint
 {
     /// <summary>The queue the acquirer consumer reads; its own queue, so a slow acquirer backs up nothing else.</summary>
     public const string Name = "acquirer-authorisation";

@@ -7,7 +7,7 @@ using Polly.Timeout;
 
 namespace Payments.Workflows.Components.Acquirer;
 
-public static class AcquirerResilience
+internal static class AcquirerResilience
 {
     public const string PipelineName = "acquirer";
 
@@ -34,10 +34,10 @@ public static class AcquirerResilience
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<AcquirerTransientException>().Handle<TimeoutRejectedException>(),
-                FailureRatio = 0.5,
-                MinimumThroughput = 20,
-                SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = TimeSpan.FromSeconds(5),
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
             })
             .AddTimeout(options.AttemptTimeout);
         });

@@ -5,7 +5,7 @@ using Polly.Registry;
 namespace Payments.Workflows.Components.Acquirer;
 
 /// <summary>Asks the acquirer through the resilience pipeline and publishes its answer back to the payment saga.</summary>
-public sealed class AuthoriseWithAcquirerConsumer(
+internal sealed class AuthoriseWithAcquirerConsumer(
     IAcquirer acquirer,
     ResiliencePipelineProvider<string> pipelines,
     ILogger<AuthoriseWithAcquirerConsumer> logger) : IConsumer<RequestAcquirerAuthorisation>

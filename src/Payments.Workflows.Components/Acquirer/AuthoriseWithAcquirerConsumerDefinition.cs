@@ -4,7 +4,7 @@ using Payments.Workflows.Components.Configuration;
 
 namespace Payments.Workflows.Components.Acquirer;
 
-public sealed class AuthoriseWithAcquirerConsumerDefinition : ConsumerDefinition<AuthoriseWithAcquirerConsumer>
+internal sealed class AuthoriseWithAcquirerConsumerDefinition : ConsumerDefinition<AuthoriseWithAcquirerConsumer>
 {
     public AuthoriseWithAcquirerConsumerDefinition(IOptions<PaymentsOptions> options)
     {

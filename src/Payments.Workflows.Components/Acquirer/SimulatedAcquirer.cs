@@ -9,7 +9,7 @@ namespace Payments.Workflows.Components.Acquirer;
 /// fails transiently on its first two calls for a payment and then approves, any other token approves.
 /// Latency and a random transient-fault rate come from <see cref="AcquirerOptions"/>.
 /// </summary>
-public sealed class SimulatedAcquirer(IOptions<PaymentsOptions> options) : IAcquirer
+internal sealed class SimulatedAcquirer(IOptions<PaymentsOptions> options) : IAcquirer
 {
     public const string DeclineToken = "tok_decline";
     public const string TransientToken = "tok_transient";

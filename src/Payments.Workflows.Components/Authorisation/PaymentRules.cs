@@ -1,3 +1,4 @@
+using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Money;
 using Payments.Workflows.Contracts;
 

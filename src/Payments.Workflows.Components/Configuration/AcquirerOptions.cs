@@ -17,6 +17,18 @@ public sealed class AcquirerOptions
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Share of failed attempts within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit, 0 to 1.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts the sampling window must hold before the circuit may open, at least 2.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    /// <summary>The window over which the failure ratio is measured, 0.5 s to 1 day.</summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an open circuit fails calls at once before letting one through, 0.5 s to 1 day.</summary>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages the acquirer endpoint works on at once; a slow acquirer backs up only this queue.</summary>
     public int ConcurrentMessageLimit { get; set; } = 32;
 }

@@ -19,20 +19,9 @@ public sealed class PaymentsOptions
 
     public AcquirerOptions Acquirer { get; set; } = new();
 
+    public MessageRetryOptions Retry { get; set; } = new();
+
     public TransportKind TransportKind => Enum.Parse<TransportKind>(Transport, ignoreCase: true);
 
     public DatabaseProvider DatabaseProvider => Enum.Parse<DatabaseProvider>(Database, ignoreCase: true);
-}
-
-public enum TransportKind
-{
-    InMemory,
-    RabbitMq,
-}
-
-public enum DatabaseProvider
-{
-    Sqlite,
-    PostgreSql,
-    SqlServer,
 }

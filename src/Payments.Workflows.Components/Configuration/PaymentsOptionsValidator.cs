@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Payments.Workflows.Components.Configuration;
 
 /// <summary>Fails start-up with a message that names the bad setting, in its environment-variable form.</summary>
-public sealed class PaymentsOptionsValidator(IConfiguration configuration) : IValidateOptions<PaymentsOptions>
+internal sealed class PaymentsOptionsValidator(IConfiguration configuration) : IValidateOptions<PaymentsOptions>
 {
     public ValidateOptionsResult Validate(string? name, PaymentsOptions options)
     {
@@ -33,8 +33,25 @@ public sealed class PaymentsOptionsValidator(IConfiguration configuration) : IVa
         if (options.Acquirer.ConcurrentMessageLimit < 1)
             failures.Add($"Payments__Acquirer__ConcurrentMessageLimit must be at least 1; got {options.Acquirer.ConcurrentMessageLimit}.");
 
+        // Polly's own bounds, checked here so a bad value fails start-up with the setting's name.
+        if (options.Acquirer.CircuitBreakerFailureRatio is < 0 or > 1)
+            failures.Add($"Payments__Acquirer__CircuitBreakerFailureRatio must be between 0 and 1; got {options.Acquirer.CircuitBreakerFailureRatio}.");
+        if (options.Acquirer.CircuitBreakerMinimumThroughput < 2)
+            failures.Add($"Payments__Acquirer__CircuitBreakerMinimumThroughput must be at least 2; got {options.Acquirer.CircuitBreakerMinimumThroughput}.");
+        if (!IsCircuitBreakerDuration(options.Acquirer.CircuitBreakerSamplingDuration))
+            failures.Add($"Payments__Acquirer__CircuitBreakerSamplingDuration must be from 0.5 seconds to 1 day; got '{options.Acquirer.CircuitBreakerSamplingDuration}'.");
+        if (!IsCircuitBreakerDuration(options.Acquirer.CircuitBreakerBreakDuration))
+            failures.Add($"Payments__Acquirer__CircuitBreakerBreakDuration must be from 0.5 seconds to 1 day; got '{options.Acquirer.CircuitBreakerBreakDuration}'.");
+
+        if (options.Retry.Intervals is { Length: 0 })
+            failures.Add("Payments__Retry__Intervals must hold at least one interval when set.");
+        else if (options.Retry.Intervals is { } intervals && intervals.Any(i => i < TimeSpan.Zero))
+            failures.Add($"Payments__Retry__Intervals must not be negative; got '{string.Join(", ", intervals)}'.");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsCircuitBreakerDuration(TimeSpan value) => value >= TimeSpan.FromMilliseconds(500) && value <= TimeSpan.FromDays(1);
 
     private static bool IsAmqpUri(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps" or "rabbitmq" or "rabbitmqs";

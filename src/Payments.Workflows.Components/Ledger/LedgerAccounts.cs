@@ -4,7 +4,7 @@ namespace Payments.Workflows.Components.Ledger;
 /// Account naming. A customer account is debit-normal (what the customer's card owes us); a merchant account
 /// is credit-normal (what we owe the merchant).
 /// </summary>
-public static class LedgerAccounts
+internal static class LedgerAccounts
 {
     public static string Customer(string customerId) => $"customer:{customerId}";
 

@@ -5,7 +5,7 @@ namespace Payments.Workflows.Components.Ledger;
 /// releases that part of the hold and posts it; void and expiry release what is left; a refund posts the
 /// reverse of a capture. Nothing is edited: every change is a new balanced transaction.
 /// </summary>
-public static class LedgerPostings
+internal static class LedgerPostings
 {
     public static IReadOnlyList<LedgerLine> Authorise(string customer, string merchant, decimal amount, string currency) =>
     [

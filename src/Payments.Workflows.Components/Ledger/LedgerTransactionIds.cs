@@ -2,7 +2,7 @@ using Payments.Workflows.Components.Identifiers;
 
 namespace Payments.Workflows.Components.Ledger;
 
-public static class LedgerTransactionIds
+internal static class LedgerTransactionIds
 {
     /// <summary>
     /// A name-based id (RFC 9562 version 8 layout over SHA-256): the same payment, operation and idempotency

@@ -6,7 +6,7 @@ namespace Payments.Workflows.Components.Ledger;
 /// Adds postings to the scoped DbContext: they commit with whatever else the message changed (saga row,
 /// outbox rows, inbox mark), or not at all.
 /// </summary>
-public sealed class LedgerWriter(PaymentsDbContext dbContext, TimeProvider clock)
+internal sealed class LedgerWriter(PaymentsDbContext dbContext, TimeProvider clock)
 {
     public LedgerTransaction Post(Guid paymentId, LedgerOperation operation, string idempotencyKey, IReadOnlyList<LedgerLine> lines)
     {

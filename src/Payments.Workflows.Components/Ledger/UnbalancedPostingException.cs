@@ -1,3 +1,3 @@
 namespace Payments.Workflows.Components.Ledger;
 
-public sealed class UnbalancedPostingException(string message) : InvalidOperationException(message);
+internal sealed class UnbalancedPostingException(string message) : InvalidOperationException(message);

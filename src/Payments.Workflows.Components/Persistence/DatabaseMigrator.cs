@@ -12,8 +12,15 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<Payme
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
+        var scope = services.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            await Migrate(scope.ServiceProvider.GetRequiredService<PaymentsDbContext>(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task Migrate(PaymentsDbContext db, CancellationToken cancellationToken)
+    {
         if (db.Database.IsSqlite())
         {
             // WAL lets readers (the HTTP API) run while a message handler writes.

@@ -12,11 +12,11 @@ internal sealed class PaymentStateConfiguration : IEntityTypeConfiguration<Payme
         builder.HasKey(x => x.CorrelationId);
         builder.Property(x => x.CorrelationId).HasColumnName("PaymentId").ValueGeneratedNever();
         builder.Property(x => x.CurrentState).HasMaxLength(32).IsRequired();
-        builder.Property(x => x.MerchantId).HasMaxLength(64).IsRequired();
-        builder.Property(x => x.CustomerId).HasMaxLength(64).IsRequired();
+        builder.Property(x => x.MerchantId).HasMaxLength(ColumnLengths.ExternalId).IsRequired();
+        builder.Property(x => x.CustomerId).HasMaxLength(ColumnLengths.ExternalId).IsRequired();
         builder.Property(x => x.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
-        builder.Property(x => x.CardToken).HasMaxLength(128).IsRequired();
-        builder.Property(x => x.AuthoriseIdempotencyKey).HasMaxLength(255).IsRequired();
+        builder.Property(x => x.CardToken).HasMaxLength(ColumnLengths.CardToken).IsRequired();
+        builder.Property(x => x.AuthoriseIdempotencyKey).HasMaxLength(ColumnLengths.IdempotencyKey).IsRequired();
         builder.Property(x => x.AcquirerReference).HasMaxLength(128);
         builder.Property(x => x.DeclineCode).HasMaxLength(64);
         builder.Property(x => x.DeclineReason).HasMaxLength(512);

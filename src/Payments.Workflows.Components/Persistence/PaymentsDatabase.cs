@@ -7,7 +7,7 @@ using Payments.Workflows.Components.Configuration;
 
 namespace Payments.Workflows.Components.Persistence;
 
-public static class PaymentsDatabase
+internal static class PaymentsDatabase
 {
     public const string DefaultSqliteConnectionString = "Data Source=data/payments.db";
 

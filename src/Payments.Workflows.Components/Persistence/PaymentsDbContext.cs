@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Messaging.Persistence;
 

@@ -9,7 +9,7 @@ namespace Payments.Workflows.Components.RabbitMq;
 /// endpoint on a channel of its own and opens a new one after a reconnect (keeping the consumer tag), so the channel
 /// is the stream.
 /// </summary>
-public static class RabbitMqDeliverySequence
+internal static class RabbitMqDeliverySequence
 {
     /// <summary>The delivery's tag within its channel; null on other transports.</summary>
     public static DeliverySequence? Of(ReceiveContext context) =>

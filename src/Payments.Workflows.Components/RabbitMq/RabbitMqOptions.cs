@@ -1,7 +1,7 @@
 namespace Payments.Workflows.Components.RabbitMq;
 
 /// <summary>Queue and consumer settings on RabbitMQ, bound from "Payments:RabbitMq" (environment: Payments__RabbitMq__*).</summary>
-public sealed class RabbitMqOptions
+internal sealed class RabbitMqOptions
 {
     public const string SectionName = "Payments:RabbitMq";
 

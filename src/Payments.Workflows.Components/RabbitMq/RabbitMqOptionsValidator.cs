@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Payments.Workflows.Components.RabbitMq;
 
 /// <summary>Fails start-up with a message that names the bad setting, in its environment-variable form.</summary>
-public sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
+internal sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOptions>
 {
     public ValidateOptionsResult Validate(string? name, RabbitMqOptions options)
     {

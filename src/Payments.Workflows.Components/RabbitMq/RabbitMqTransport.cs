@@ -11,7 +11,7 @@ namespace Payments.Workflows.Components.RabbitMq;
 /// The service on RabbitMQ: publisher confirms, prefetch and concurrency, quorum queues that dead-letter to their
 /// <c>_error</c> queue at a delivery limit, and the raw-JSON command endpoints for publishers without our contracts.
 /// </summary>
-public static class RabbitMqTransport
+internal static class RabbitMqTransport
 {
     private const string DeliveryLimitArgument = "x-delivery-limit";
     private const string DeadLetterStrategyArgument = "x-dead-letter-strategy";
@@ -19,8 +19,9 @@ public static class RabbitMqTransport
     private const string DeadLetterExchangeArgument = "x-dead-letter-exchange";
 
     /// <summary>
-    /// Registrations that only RabbitMQ needs, inside <c>AddMassTransit</c>: options, the raw command consumers,
-    /// and the queue settings of every endpoint that <c>ConfigureEndpoints</c> creates.
+    /// Registrations that only RabbitMQ needs, inside <c>AddMassTransit</c>: options and the raw command consumers.
+    /// Each endpoint's queue settings (<see cref="ConfigurePaymentQueue"/>) are applied with the rest of its policy,
+    /// in <see cref="PaymentsWorkflowsRegistration.ConfigurePaymentsBus"/>.
     /// </summary>
     public static void AddPaymentsRabbitMq(this IBusRegistrationConfigurator x, IConfiguration configuration)
     {
@@ -35,12 +36,6 @@ public static class RabbitMqTransport
         x.AddConsumer<RawCommandConsumer<RawCapturePayment, CapturePayment>, RawCommandConsumerDefinition<RawCapturePayment, CapturePayment>>();
         x.AddConsumer<RawCommandConsumer<RawVoidPayment, VoidPayment>, RawCommandConsumerDefinition<RawVoidPayment, VoidPayment>>();
         x.AddConsumer<RawCommandConsumer<RawRefundPayment, RefundPayment>, RawCommandConsumerDefinition<RawRefundPayment, RefundPayment>>();
-
-        x.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
-        {
-            if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-                ConfigureQueue(rabbit, queueName, context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
-        });
     }
 
     /// <summary>The host and bus-wide settings, inside <c>UsingRabbitMq</c>, before <c>ConfigureEndpoints</c>.</summary>
@@ -60,10 +55,11 @@ public static class RabbitMqTransport
         cfg.SendTopology.ConfigureDeadLetterSettings = RemoveDeadLettering;
     }
 
-    /// <summary>The error queue MassTransit (and the broker, at the delivery limit) moves a queue's failures to.</summary>
-    public static string ErrorQueueFor(string queueName) => $"{queueName}_error";
-
-    private static void ConfigureQueue(IRabbitMqReceiveEndpointConfigurator endpoint, string queueName, RabbitMqOptions options)
+    /// <summary>
+    /// A service queue: quorum with a delivery limit (unless turned off), dead-lettering to its <c>_error</c> queue,
+    /// which is declared with it.
+    /// </summary>
+    public static void ConfigurePaymentQueue(this IRabbitMqReceiveEndpointConfigurator endpoint, string queueName, RabbitMqOptions options)
     {
         var errorQueue = ErrorQueueFor(queueName);
         if (options.QuorumQueues)
@@ -85,6 +81,9 @@ public static class RabbitMqTransport
                 queue.SetQuorumQueue();
         });
     }
+
+    /// <summary>The error queue MassTransit (and the broker, at the delivery limit) moves a queue's failures to.</summary>
+    private static string ErrorQueueFor(string queueName) => $"{queueName}_error";
 
     private static void RemoveDeadLettering(IRabbitMqQueueBindingConfigurator queue)
     {

@@ -4,7 +4,7 @@ namespace Payments.Workflows.Components.RawCommands;
 /// A raw command that cannot become a contract message. MassTransit moves it to the endpoint's <c>_error</c> queue
 /// with this message in the <c>MT-Fault-Message</c> header; it is not retried.
 /// </summary>
-public sealed class InvalidRawCommandException : Exception
+internal sealed class InvalidRawCommandException : Exception
 {
     public InvalidRawCommandException()
     {

@@ -7,7 +7,7 @@ namespace Payments.Workflows.Components.RawCommands;
 /// Forwards a raw command to the payment saga's queue as its contract message, under the raw message's id, so
 /// the saga's inbox also sees one id however often the raw message arrives.
 /// </summary>
-public sealed class RawCommandConsumer<TRaw, TCommand> : IConsumer<TRaw>
+internal sealed class RawCommandConsumer<TRaw, TCommand> : IConsumer<TRaw>
     where TRaw : class, IRawCommand<TCommand>
     where TCommand : class
 {

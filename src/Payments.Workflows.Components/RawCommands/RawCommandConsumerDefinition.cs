@@ -7,7 +7,7 @@ namespace Payments.Workflows.Components.RawCommands;
 /// One queue per command (raw-authorise-payment, …), bound to <see cref="RawCommandTopology.Exchange"/> by the
 /// command's routing key, reading JSON without a MassTransit envelope.
 /// </summary>
-public sealed class RawCommandConsumerDefinition<TRaw, TCommand> : ConsumerDefinition<RawCommandConsumer<TRaw, TCommand>>
+internal sealed class RawCommandConsumerDefinition<TRaw, TCommand> : ConsumerDefinition<RawCommandConsumer<TRaw, TCommand>>
     where TRaw : class, IRawCommand<TCommand>
     where TCommand : class
 {

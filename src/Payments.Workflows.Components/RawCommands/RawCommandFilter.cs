@@ -9,7 +9,7 @@ namespace Payments.Workflows.Components.RawCommands;
 /// <see cref="RawMessageIds"/> derives, which the inbox (keyed on <c>GetOriginalMessageId()</c>, falling back to
 /// <see cref="MessageContext.MessageId"/>) and the forwarded command then use.
 /// </summary>
-public sealed class RawCommandFilter<TRaw, TCommand> : IFilter<ConsumeContext<TRaw>>
+internal sealed class RawCommandFilter<TRaw, TCommand> : IFilter<ConsumeContext<TRaw>>
     where TRaw : class, IRawCommand<TCommand>
     where TCommand : class
 {

@@ -1,7 +1,7 @@
 namespace Payments.Workflows.Components.RawCommands;
 
 /// <summary>Where publishers without our contracts send commands, and the queues that read them.</summary>
-public static class RawCommandTopology
+internal static class RawCommandTopology
 {
     /// <summary>A durable direct exchange; the routing key names the command.</summary>
     public const string Exchange = "payments.commands";

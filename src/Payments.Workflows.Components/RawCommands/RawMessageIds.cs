@@ -2,7 +2,7 @@ using Payments.Workflows.Components.Identifiers;
 
 namespace Payments.Workflows.Components.RawCommands;
 
-public static class RawMessageIds
+internal static class RawMessageIds
 {
     /// <summary>
     /// The MessageId of a raw command published without a GUID <c>message_id</c>: a name-based id (RFC 9562

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.Idempotency;
 
 namespace Payments.Workflows.Service.Api;
 
@@ -58,12 +58,8 @@ internal static class ApiProblems
             title: "Payment id already in use.",
             detail: $"Payment {paymentId} was authorised under another {IdempotencyKeyHeader}; paymentId must be new.");
 
-    private static string Describe(string scope) => scope.Split(':')[0] switch
-    {
-        IdempotencyScopes.Authorise => "authorisation",
-        IdempotencyScopes.Capture => "capture",
-        IdempotencyScopes.Void => "void",
-        IdempotencyScopes.Refund => "refund",
-        var other => other,
-    };
+    // "capture:{id}" -> "capture"; "authorise" -> "authorisation".
+    private static string Describe(string scope) => scope.Split(':')[0] is var command && command == IdempotencyScopes.Authorise
+        ? "authorisation"
+        : command;
 }

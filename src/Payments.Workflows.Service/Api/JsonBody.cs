@@ -20,9 +20,9 @@ internal static class JsonBody
         try
         {
             request.EnableBuffering();
-            if (await IsEmpty(request, cancellationToken).ConfigureAwait(false))
+            if (await IsEmpty(request, cancellationToken))
                 return whenEmpty() ?? Missing<T>(errors);
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken).ConfigureAwait(false) ?? Missing<T>(errors);
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken) ?? Missing<T>(errors);
         }
         catch (JsonException e) when (e.InnerException is JsonException)
         {
@@ -46,7 +46,7 @@ internal static class JsonBody
         if (request.ContentLength == 0)
             return true;
         var buffer = new byte[1];
-        var read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await request.Body.ReadAsync(buffer, cancellationToken);
         request.Body.Position = 0;
         return read == 0;
     }

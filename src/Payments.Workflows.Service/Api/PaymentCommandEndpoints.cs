@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Contracts;
 
@@ -15,7 +16,7 @@ internal static class PaymentCommandEndpoints
 {
     public static IEndpointRouteBuilder MapPaymentCommandEndpoints(this IEndpointRouteBuilder app)
     {
-        var payment = app.MapGroup("/payments/{id}").WithTags("Payments");
+        var payment = app.MapGroup(PaymentRoutes.Payment).WithTags("Payments");
         payment.MapPost("/captures", Capture)
             .WithName("CapturePayment")
             .WithSummary("Capture all or part of what is authorised.")
@@ -42,13 +43,13 @@ internal static class PaymentCommandEndpoints
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Capture(
         string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken) =>
-        await SubmitAmount(id, request, idempotencyKey, IdempotencyScopes.Capture, submitter, db,
+        await SubmitAmount(id, request, idempotencyKey, PaymentCommands.Capture, submitter, db,
             (paymentId, key, amount) => new CapturePayment { PaymentId = paymentId, IdempotencyKey = key, Amount = amount }, cancellationToken);
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Refund(
         string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken) =>
-        await SubmitAmount(id, request, idempotencyKey, IdempotencyScopes.Refund, submitter, db,
+        await SubmitAmount(id, request, idempotencyKey, PaymentCommands.Refund, submitter, db,
             (paymentId, key, amount) => new RefundPayment { PaymentId = paymentId, IdempotencyKey = key, Amount = amount }, cancellationToken);
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Void(
@@ -66,8 +67,8 @@ internal static class PaymentCommandEndpoints
             return errors.ToProblem();
 
         var key = idempotencyKey!;
-        var scope = IdempotencyScopes.For(IdempotencyScopes.Void, paymentId);
-        var hash = RequestHashes.Of(IdempotencyScopes.Void, paymentId.ToString("D"));
+        var scope = IdempotencyScopes.For(PaymentCommands.Void, paymentId);
+        var hash = RequestHashes.Of(IdempotencyScopes.Of(PaymentCommands.Void), paymentId.ToString("D"));
         var command = new VoidPayment { PaymentId = paymentId, IdempotencyKey = key };
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, command, cancellationToken);
@@ -95,7 +96,7 @@ internal static class PaymentCommandEndpoints
         var key = idempotencyKey!;
         var amount = body.Amount!.Value;
         var scope = IdempotencyScopes.For(command, paymentId);
-        var hash = RequestHashes.Of(command, paymentId.ToString("D"), RequestHashes.Amount(amount));
+        var hash = RequestHashes.Of(IdempotencyScopes.Of(command), paymentId.ToString("D"), RequestHashes.Amount(amount));
         var message = create(paymentId, key, amount);
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, message, cancellationToken);
@@ -119,7 +120,7 @@ internal static class PaymentCommandEndpoints
             .SingleOrDefaultAsync(cancellationToken);
         if (payment is not null)
             return payment;
-        return await PaymentEndpoints.FindAcceptedAuthorisation(db, paymentId, cancellationToken) is not null
+        return await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is not null
             ? new KnownPayment(null)
             : null;
     }

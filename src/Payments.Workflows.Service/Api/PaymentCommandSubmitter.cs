@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Service.Api;
@@ -19,8 +20,7 @@ internal sealed class PaymentCommandSubmitter(
 {
     public async Task<IdempotentRequest?> Find(string scope, string idempotencyKey, CancellationToken cancellationToken) =>
         await db.IdempotentRequests.AsNoTracking()
-            .SingleOrDefaultAsync(r => r.Scope == scope && r.IdempotencyKey == idempotencyKey, cancellationToken)
-            .ConfigureAwait(false);
+            .SingleOrDefaultAsync(r => r.Scope == scope && r.IdempotencyKey == idempotencyKey, cancellationToken);
 
     /// <summary>
     /// A key seen before. The same request is accepted again and its command resent: the saga answers a repeat
@@ -34,9 +34,9 @@ internal sealed class PaymentCommandSubmitter(
         if (!string.Equals(first.RequestHash, requestHash, StringComparison.Ordinal))
             return ApiProblems.IdempotencyKeyReused(first);
 
-        await Send(command, cancellationToken).ConfigureAwait(false);
+        await Send(command, cancellationToken);
         // Nothing of ours changed; with the bus outbox this commits the resent command's row.
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken);
         return Accepted(first.PaymentId);
     }
 
@@ -53,17 +53,17 @@ internal sealed class PaymentCommandSubmitter(
             PaymentId = paymentId,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
-        await Send(command, cancellationToken).ConfigureAwait(false);
+        await Send(command, cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
             // A concurrent request with the same key committed first (the primary key refused ours). Whatever
             // the provider's error code, the winner's row tells us the answer.
             db.ChangeTracker.Clear();
-            var winner = await Find(scope, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            var winner = await Find(scope, idempotencyKey, cancellationToken);
             if (winner is null)
                 throw;
             logger.LogInformation("Concurrent request under one idempotency key in {Scope} for payment {PaymentId}", scope, winner.PaymentId);
@@ -78,13 +78,10 @@ internal sealed class PaymentCommandSubmitter(
     private async Task Send<TCommand>(TCommand command, CancellationToken cancellationToken)
         where TCommand : class
     {
-        var endpoint = await sendEndpoints.GetSendEndpoint(PaymentStateDefinition.Address).ConfigureAwait(false);
-        await endpoint.Send(command, cancellationToken).ConfigureAwait(false);
+        var endpoint = await sendEndpoints.GetSendEndpoint(PaymentStateDefinition.Address);
+        await endpoint.Send(command, cancellationToken);
     }
 
     private static Accepted<PaymentAccepted> Accepted(Guid paymentId) =>
-        TypedResults.Accepted(PaymentEndpoints.Location(paymentId), new PaymentAccepted(paymentId));
+        TypedResults.Accepted(PaymentRoutes.Location(paymentId), new PaymentAccepted(paymentId));
 }
-
-/// <summary>The answer to an accepted command: where to follow the payment.</summary>
-internal sealed record PaymentAccepted(Guid PaymentId);

@@ -16,22 +16,9 @@ internal static class PaymentEndpoints
     public const int DefaultPageSize = 50;
     public const int MaximumPageSize = 500;
 
-    // Column sizes of the saga row (PaymentStateConfiguration): longer values are refused here, not by the database.
-    private const int MaximumIdLength = 64;
-    private const int MaximumCardTokenLength = 128;
-
-    private static readonly string[] States =
-    [
-        nameof(PaymentStateMachine.Authorising), nameof(PaymentStateMachine.Authorised), nameof(PaymentStateMachine.Declined),
-        nameof(PaymentStateMachine.PartiallyCaptured), nameof(PaymentStateMachine.Captured), nameof(PaymentStateMachine.PartiallyRefunded),
-        nameof(PaymentStateMachine.Refunded), nameof(PaymentStateMachine.Voided), nameof(PaymentStateMachine.Expired),
-    ];
-
-    public static string Location(Guid paymentId) => $"/payments/{paymentId:D}";
-
     public static IEndpointRouteBuilder MapPaymentEndpoints(this IEndpointRouteBuilder app)
     {
-        var payments = app.MapGroup("/payments").WithTags("Payments");
+        var payments = app.MapGroup(PaymentRoutes.Payments).WithTags("Payments");
         payments.MapPost("/", Authorise)
             .WithName("AuthorisePayment")
             .WithSummary("Authorise a card payment; the outcome is followed at the Location.")
@@ -63,9 +50,9 @@ internal static class PaymentEndpoints
         {
             if (body.PaymentId == Guid.Empty)
                 errors.Add("paymentId", "paymentId, when given, must not be the empty GUID.");
-            errors.CheckText("merchantId", body.MerchantId, MaximumIdLength);
-            errors.CheckText("customerId", body.CustomerId, MaximumIdLength);
-            errors.CheckText("cardToken", body.CardToken, MaximumCardTokenLength);
+            errors.CheckText("merchantId", body.MerchantId, ColumnLengths.ExternalId);
+            errors.CheckText("customerId", body.CustomerId, ColumnLengths.ExternalId);
+            errors.CheckText("cardToken", body.CardToken, ColumnLengths.CardToken);
             if (string.IsNullOrWhiteSpace(body.Currency))
                 errors.Add("currency", "currency is required.");
             else if (!Currencies.IsKnown(body.Currency))
@@ -116,18 +103,20 @@ internal static class PaymentEndpoints
             return TypedResults.Ok(PaymentViews.Details(payment, await ledger.ForPayment(paymentId, cancellationToken)));
 
         // Accepted by the API, not yet seen by the saga: the Location of a 202 answers from the first moment.
-        return await FindAcceptedAuthorisation(db, paymentId, cancellationToken) is { } accepted
+        return await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is { } accepted
             ? TypedResults.Ok(PaymentViews.Accepted(accepted))
             : ApiProblems.PaymentNotFound(id);
     }
 
     private static async Task<Results<Ok<PaymentPage>, ProblemHttpResult>> List(
-        string? state, string? merchantId, string? page, string? pageSize, PaymentsDbContext db, CancellationToken cancellationToken)
+        string? state, string? merchantId, string? page, string? pageSize, PaymentStateMachine machine, PaymentsDbContext db,
+        CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
-        var stateName = state is null ? null : Array.Find(States, s => s.Equals(state, StringComparison.OrdinalIgnoreCase));
+        var states = StatesOf(machine);
+        var stateName = state is null ? null : states.Find(s => s.Equals(state, StringComparison.OrdinalIgnoreCase));
         if (state is not null && stateName is null)
-            errors.Add("state", $"'{state}' is not a payment state; use one of {string.Join(", ", States)}.");
+            errors.Add("state", $"'{state}' is not a payment state; use one of {string.Join(", ", states)}.");
         var pageNumber = ParsePositive(errors, "page", page, 1, int.MaxValue);
         var size = ParsePositive(errors, "pageSize", pageSize, DefaultPageSize, MaximumPageSize);
         if (errors.Any)
@@ -151,12 +140,9 @@ internal static class PaymentEndpoints
             total, pageNumber, size));
     }
 
-    /// <summary>The accepted authorisation that named this payment, if the saga has not recorded it yet.</summary>
-    public static Task<IdempotentRequest?> FindAcceptedAuthorisation(PaymentsDbContext db, Guid paymentId, CancellationToken cancellationToken) =>
-        db.IdempotentRequests.AsNoTracking()
-            .Where(r => r.Scope == IdempotencyScopes.Authorise && r.PaymentId == paymentId)
-            .OrderBy(r => r.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
+    /// <summary>The states a payment can be stored in, in the machine's order: all but Initial and Final, which none is.</summary>
+    private static List<string> StatesOf(PaymentStateMachine machine) =>
+        machine.States.Where(s => !s.Equals(machine.Initial) && !s.Equals(machine.Final)).Select(s => s.Name).ToList();
 
     private static int ParsePositive(RequestErrors errors, string field, string? value, int fallback, int maximum)
     {

@@ -1,61 +1,10 @@
 using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Service.Api;
 
-/// <summary>
-/// One payment with its outcomes and ledger postings. Merchant, customer and currency are null only while
-/// the state is <see cref="PaymentViews.AcceptedState"/>: the API accepted the authorisation, the saga has not
-/// picked it up yet.
-/// </summary>
-internal sealed record PaymentDetails(
-    Guid PaymentId,
-    string? MerchantId,
-    string? CustomerId,
-    string State,
-    string? Currency,
-    decimal RequestedAmount,
-    decimal AuthorisedAmount,
-    decimal CapturedAmount,
-    decimal RefundedAmount,
-    DateTime CreatedAt,
-    DateTime? UpdatedAt,
-    DateTime? ExpiresAt,
-    string? DeclineCode,
-    string? DeclineReason,
-    IReadOnlyList<PaymentRejectionView> Rejections,
-    IReadOnlyList<PaymentOperationView> Operations,
-    IReadOnlyList<LedgerTransactionView> LedgerTransactions);
-
-internal sealed record PaymentRejectionView(string Command, string? ReasonCode, string? Reason, string IdempotencyKey, DateTime At);
-
-internal sealed record PaymentOperationView(
-    string Command, string IdempotencyKey, decimal? Amount, bool Accepted, string? ReasonCode, string? Reason, decimal? ResultAmount, DateTime At);
-
-internal sealed record LedgerTransactionView(Guid TransactionId, string Operation, string IdempotencyKey, DateTime PostedAt, IReadOnlyList<LedgerEntryView> Entries);
-
-internal sealed record LedgerEntryView(string Account, string Currency, decimal Debit, decimal Credit, string Status);
-
-internal sealed record PaymentSummary(
-    Guid PaymentId,
-    string MerchantId,
-    string CustomerId,
-    string State,
-    string Currency,
-    decimal RequestedAmount,
-    decimal AuthorisedAmount,
-    decimal CapturedAmount,
-    decimal RefundedAmount,
-    DateTime CreatedAt,
-    DateTime UpdatedAt);
-
-internal sealed record PaymentPage(IReadOnlyList<PaymentSummary> Items, int Total, int Page, int PageSize);
-
-internal sealed record AccountBalances(string AccountId, IReadOnlyList<AccountBalanceView> Balances);
-
-internal sealed record AccountBalanceView(string Currency, decimal Posted, decimal Pending, decimal Available);
-
+/// <summary>The API's views of saga state, ledger postings and accepted requests.</summary>
 internal static class PaymentViews
 {
     /// <summary>The state shown for an authorisation the API accepted and the saga has not yet recorded.</summary>

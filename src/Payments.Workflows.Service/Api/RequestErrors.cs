@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Money;
 
 namespace Payments.Workflows.Service.Api;

@@ -1,8 +1,7 @@
-using Payments.Workflows.Components.Identifiers;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Payments.Workflows.Components.Identifiers;
 
 namespace Payments.Workflows.Service.Api;
 

@@ -141,7 +141,7 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixt
         var paymentId = Guid.NewGuid();
         await fixture.WithDb(db =>
         {
-            db.IdempotentRequests.Add(new Components.Persistence.IdempotentRequest
+            db.IdempotentRequests.Add(new Components.Idempotency.IdempotentRequest
             {
                 Scope = "authorise", IdempotencyKey = Key(), RequestHash = new string('0', 64), PaymentId = paymentId, CreatedAt = DateTime.UtcNow,
             });

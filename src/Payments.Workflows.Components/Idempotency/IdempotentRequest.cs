@@ -1,4 +1,4 @@
-namespace Payments.Workflows.Components.Persistence;
+namespace Payments.Workflows.Components.Idempotency;
 
 /// <summary>
 /// An HTTP request accepted under an Idempotency-Key: the same key with the same body gets the same answer,

@@ -1,4 +1,4 @@
-namespace Payments.Workflows.Components.Money;
+namespace Payments.Workflows.Components.Idempotency;
 
 public static class IdempotencyKeys
 {

@@ -1,0 +1,8 @@
+namespace Payments.Workflows.Components.Configuration;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+    SqlServer,
+}

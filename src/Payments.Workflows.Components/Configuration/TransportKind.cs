@@ -1,0 +1,7 @@
+namespace Payments.Workflows.Components.Configuration;
+
+public enum TransportKind
+{
+    InMemory,
+    RabbitMq,
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Payments.Workflows.Components.Ledger;
+
+namespace Payments.Workflows.Components.Persistence;
+
+internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> builder)
+    {
+        builder.ToTable("LedgerEntries");
+        builder.HasKey(x => x.Id);
+        builder.Property(x => x.Id).ValueGeneratedOnAdd();
+        builder.Property(x => x.AccountId).HasMaxLength(160).IsRequired();
+        builder.Property(x => x.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
+        builder.Property(x => x.Debit).HasPrecision(19, 4);
+        builder.Property(x => x.Credit).HasPrecision(19, 4);
+        builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(x => new { x.AccountId, x.Currency });
+    }
+}
