@@ -4,12 +4,9 @@ using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.Authorisation;
 
-/// <summary>A reason a command cannot be applied.</summary>
-public sealed record Rejection(string Code, string Reason);
-
 /// <summary>
-/// The payment's business rules, as pure functions of the saga and the command: which state accepts which
-/// command, and how much may be captured or refunded. The state machine only wires them to events.
+/// The payment's business rules, as pure functions of the saga and the command: what a command must carry and
+/// how much may be captured or refunded. Which state accepts which command is the state machine's business.
 /// </summary>
 public static class PaymentRules
 {
@@ -32,44 +29,48 @@ public static class PaymentRules
             : null;
     }
 
-    public static Rejection? CheckCapture(PaymentState payment, string state, decimal amount)
+    public static Rejection? CheckCapture(PaymentState payment, CapturePayment command)
     {
-        if (state is not (nameof(PaymentStateMachine.Authorised) or nameof(PaymentStateMachine.PartiallyCaptured)))
-            return WrongState(PaymentCommands.Capture, state);
-        if (CheckAmount(payment, amount) is { } amountProblem)
+        if (CheckAmount(payment, command.Amount) is { } amountProblem)
             return amountProblem;
-        return amount > payment.UncapturedAmount
+        return command.Amount > payment.UncapturedAmount
             ? new Rejection(RejectionReasons.AmountExceedsAuthorised,
-                $"Capture of {amount} {payment.Currency} exceeds the {payment.UncapturedAmount} {payment.Currency} still authorised and uncaptured.")
+                $"Capture of {command.Amount} {payment.Currency} exceeds the {payment.UncapturedAmount} {payment.Currency} still authorised and uncaptured.")
             : null;
     }
 
-    public static Rejection? CheckVoid(string state) =>
-        state is nameof(PaymentStateMachine.Authorised) or nameof(PaymentStateMachine.PartiallyCaptured)
-            ? null
-            : WrongState(PaymentCommands.Void, state);
-
-    public static Rejection? CheckRefund(PaymentState payment, string state, decimal amount)
+    public static Rejection? CheckRefund(PaymentState payment, RefundPayment command)
     {
-        if (state is not (nameof(PaymentStateMachine.PartiallyCaptured) or nameof(PaymentStateMachine.Captured) or nameof(PaymentStateMachine.PartiallyRefunded)
-            or nameof(PaymentStateMachine.Voided) or nameof(PaymentStateMachine.Expired)))
-        {
-            return WrongState(PaymentCommands.Refund, state);
-        }
-
-        if (CheckAmount(payment, amount) is { } amountProblem)
+        if (CheckAmount(payment, command.Amount) is { } amountProblem)
             return amountProblem;
-        return amount > payment.RefundableAmount
+        return command.Amount > payment.RefundableAmount
             ? new Rejection(RejectionReasons.AmountExceedsCaptured,
-                $"Refund of {amount} {payment.Currency} exceeds the {payment.RefundableAmount} {payment.Currency} captured and not yet refunded.")
+                $"Refund of {command.Amount} {payment.Currency} exceeds the {payment.RefundableAmount} {payment.Currency} captured and not yet refunded.")
             : null;
     }
+
+    /// <summary>A command that the payment's current state does not accept.</summary>
+    public static Rejection WrongState(string command, string state) =>
+        new(RejectionReasons.InvalidState, $"{command} is not allowed while the payment is {state}.");
+
+    /// <summary>A known idempotency key sent with another command or amount than its first use.</summary>
+    public static Rejection KeyReused(PaymentState payment, PaymentOperation first) =>
+        new(RejectionReasons.IdempotencyKeyReused,
+            $"Idempotency key '{first.IdempotencyKey}' was already used for {first.Command}{(first.Amount is { } a ? $" of {a} {payment.Currency}" : "")}.");
+
+    /// <summary>An authorisation for an existing payment with its key but other details.</summary>
+    public static Rejection AuthorisationKeyReused(AuthorisePayment command) =>
+        new(RejectionReasons.IdempotencyKeyReused, $"Idempotency key '{command.IdempotencyKey}' was already used to authorise different details.");
+
+    /// <summary>An authorisation for an existing payment under another idempotency key.</summary>
+    public static Rejection PaymentExists(PaymentState payment) =>
+        new(RejectionReasons.InvalidState, $"Payment {payment.CorrelationId} already exists with another idempotency key.");
+
+    public static Rejection NotFound(Guid paymentId) =>
+        new(RejectionReasons.PaymentNotFound, $"Payment {paymentId} does not exist.");
 
     private static Rejection? CheckAmount(PaymentState payment, decimal amount) =>
         Currencies.ProblemWithAmount(amount, payment.Currency) is { } problem
             ? new Rejection(RejectionReasons.InvalidAmount, problem)
             : null;
-
-    private static Rejection WrongState(string command, string state) =>
-        new(RejectionReasons.InvalidState, $"{command} is not allowed while the payment is {state}.");
 }

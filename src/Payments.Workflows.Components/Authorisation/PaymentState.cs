@@ -54,4 +54,35 @@ public sealed class PaymentState : SagaStateMachineInstance
 
     public PaymentOperation? FindOperation(string idempotencyKey) =>
         Operations.Find(o => string.Equals(o.IdempotencyKey, idempotencyKey, StringComparison.Ordinal));
+
+    /// <summary>Logs an applied command; <paramref name="result"/> is the total after it (or the amount released).</summary>
+    public void RecordAccepted(RecordedCommand command, decimal? result, DateTime now)
+    {
+        UpdatedAt = now;
+        Operations.Add(new PaymentOperation
+        {
+            IdempotencyKey = command.IdempotencyKey,
+            Command = command.Name,
+            Amount = command.Amount,
+            Accepted = true,
+            ResultAmount = result,
+            RecordedAt = now,
+        });
+    }
+
+    /// <summary>Logs a refused command, so a repeat of its key is refused the same way.</summary>
+    public void RecordRejected(RecordedCommand command, Rejection rejection, DateTime now)
+    {
+        UpdatedAt = now;
+        Operations.Add(new PaymentOperation
+        {
+            IdempotencyKey = command.IdempotencyKey,
+            Command = command.Name,
+            Amount = command.Amount,
+            Accepted = false,
+            ReasonCode = rejection.Code,
+            Reason = rejection.Reason,
+            RecordedAt = now,
+        });
+    }
 }

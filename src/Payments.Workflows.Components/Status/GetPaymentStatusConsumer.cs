@@ -21,6 +21,7 @@ public sealed class GetPaymentStatusConsumer(PaymentsDbContext dbContext) : ICon
                 AuthorisedAmount = p.AuthorisedAmount,
                 CapturedAmount = p.CapturedAmount,
                 RefundedAmount = p.RefundedAmount,
+                ExpiresAt = p.ExpiresAt == null ? null : new DateTimeOffset(DateTime.SpecifyKind(p.ExpiresAt.Value, DateTimeKind.Utc)),
             })
             .SingleOrDefaultAsync(context.CancellationToken).ConfigureAwait(false);
 

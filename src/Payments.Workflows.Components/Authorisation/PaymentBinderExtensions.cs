@@ -1,0 +1,86 @@
+using MassTransit;
+using Payments.Workflows.Components.Authorisation.Activities;
+using Payments.Workflows.Contracts;
+
+namespace Payments.Workflows.Components.Authorisation;
+
+/// <summary>The steps <see cref="PaymentStateMachine"/> reads as verbs: rule checks, rejections and replays.</summary>
+internal static class PaymentBinderExtensions
+{
+    /// <summary>An invalid authorisation is answered, and the payment is not created.</summary>
+    public static EventActivityBinder<PaymentState, AuthorisePayment> RejectWhenInvalid(this EventActivityBinder<PaymentState, AuthorisePayment> binder) =>
+        binder.Add(new RuleCheckActivity<AuthorisePayment>((_, command) => PaymentRules.CheckAuthorise(command), async (context, rejection) =>
+        {
+            await context.Publish(PaymentEvents.Rejected(context.Message.PaymentId, RecordedCommand.Of(context.Message), rejection)).ConfigureAwait(false);
+            await context.SetCompleted().ConfigureAwait(false);
+        }));
+
+    /// <summary>A broken rule is answered and logged against the command's key; the chain ends there.</summary>
+    public static EventActivityBinder<PaymentState, CapturePayment> RejectWhen(this EventActivityBinder<PaymentState, CapturePayment> binder,
+        Func<PaymentState, CapturePayment, Rejection?> rule, TimeProvider clock) =>
+        binder.Add(new RuleCheckActivity<CapturePayment>(rule, (context, rejection) => Reject(context, RecordedCommand.Of(context.Message), rejection, clock)));
+
+    /// <inheritdoc cref="RejectWhen(EventActivityBinder{PaymentState, CapturePayment}, Func{PaymentState, CapturePayment, Rejection?}, TimeProvider)"/>
+    public static EventActivityBinder<PaymentState, RefundPayment> RejectWhen(this EventActivityBinder<PaymentState, RefundPayment> binder,
+        Func<PaymentState, RefundPayment, Rejection?> rule, TimeProvider clock) =>
+        binder.Add(new RuleCheckActivity<RefundPayment>(rule, (context, rejection) => Reject(context, RecordedCommand.Of(context.Message), rejection, clock)));
+
+    /// <summary>A command the current state does not accept: answered and logged, so a repeat of its key gets the same answer.</summary>
+    public static EventActivityBinder<PaymentState, T> RejectInThisState<T>(this EventActivityBinder<PaymentState, T> binder,
+        Func<T, RecordedCommand> describe, TimeProvider clock)
+        where T : class =>
+        binder.ThenAsync(context =>
+        {
+            var command = describe(context.Message);
+            return Reject(context, command, PaymentRules.WrongState(command.Name, context.Saga.CurrentState), clock);
+        });
+
+    /// <summary>
+    /// A command that arrives while the acquirer has not answered yet is answered but not logged: like Stripe, a
+    /// request that conflicts with one still executing is not saved, so the caller may retry with the same key.
+    /// </summary>
+    public static EventActivityBinder<PaymentState, T> RejectAsTooEarly<T>(this EventActivityBinder<PaymentState, T> binder, Func<T, RecordedCommand> describe)
+        where T : class =>
+        binder.PublishAsync(context =>
+        {
+            var command = describe(context.Message);
+            return context.Init<PaymentCommandRejected>(PaymentEvents.Rejected(context.Saga.CorrelationId, command,
+                PaymentRules.WrongState(command.Name, context.Saga.CurrentState)));
+        });
+
+    /// <summary>
+    /// A known key: the first outcome is published again and nothing changes. A key first used for another command
+    /// or amount is refused; a key whose command was refused is refused again for the same reason.
+    /// </summary>
+    public static EventActivityBinder<PaymentState, T> ReplayOutcome<T, TEvent>(this EventActivityBinder<PaymentState, T> binder,
+        Func<T, RecordedCommand> describe, Func<PaymentState, PaymentOperation, TEvent> outcome)
+        where T : class
+        where TEvent : class =>
+        binder.ThenAsync(context =>
+        {
+            var payment = context.Saga;
+            var command = describe(context.Message);
+            var first = payment.FindOperation(command.IdempotencyKey)!;
+            if (first.Command != command.Name || first.Amount != command.Amount)
+                return context.Publish(PaymentEvents.Rejected(payment.CorrelationId, command, PaymentRules.KeyReused(payment, first)));
+            return first.Accepted
+                ? context.Publish(outcome(payment, first))
+                : context.Publish(PaymentEvents.Rejected(payment.CorrelationId, command, new Rejection(first.ReasonCode!, first.Reason!)));
+        });
+
+    /// <summary>Applies a refund and moves to <paramref name="refunded"/> once nothing captured is left to refund.</summary>
+    public static EventActivityBinder<PaymentState, RefundPayment> Refund(this EventActivityBinder<PaymentState, RefundPayment> binder,
+        State refunded, State partiallyRefunded) =>
+        binder.Activity(x => x.OfType<RefundActivity>())
+            .Publish(c => PaymentEvents.Refunded(c.Saga, c.Message.IdempotencyKey, c.Message.Amount, c.Saga.RefundedAmount))
+            .IfElse(c => c.Saga.RefundableAmount == 0,
+                all => all.TransitionTo(refunded),
+                part => part.TransitionTo(partiallyRefunded));
+
+    private static Task Reject<T>(BehaviorContext<PaymentState, T> context, RecordedCommand command, Rejection rejection, TimeProvider clock)
+        where T : class
+    {
+        context.Saga.RecordRejected(command, rejection, clock.GetUtcNow().UtcDateTime);
+        return context.Publish(PaymentEvents.Rejected(context.Saga.CorrelationId, command, rejection));
+    }
+}
