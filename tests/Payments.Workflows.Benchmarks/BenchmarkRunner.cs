@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Payments.Workflows.Benchmarks.Ceilings;
-using Payments.Workflows.Benchmarks.Infrastructure;
-using Payments.Workflows.Benchmarks.LedgerPosting;
-using Payments.Workflows.Benchmarks.PaymentLifecycle;
-using Payments.Workflows.Benchmarks.Reporting;
 
 namespace Payments.Workflows.Benchmarks;
 

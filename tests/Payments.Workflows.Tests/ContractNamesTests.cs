@@ -1,5 +1,3 @@
-using Payments.Workflows.Contracts;
-
 namespace Payments.Workflows.Tests;
 
 /// <summary>MassTransit routes by namespace and type name: a published name must never change.</summary>

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Payments.Workflows.Benchmarks.Infrastructure;
-using Payments.Workflows.Benchmarks.LedgerPosting;
-using Payments.Workflows.Benchmarks.Measurement;
-
 namespace Payments.Workflows.Benchmarks.Ceilings;
 
 /// <summary>

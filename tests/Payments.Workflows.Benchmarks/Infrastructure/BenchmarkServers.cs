@@ -1,8 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Payments.Workflows.Components.Persistence;
-using Payments.Workflows.IntegrationTests.Fixtures;
 
 namespace Payments.Workflows.Benchmarks.Infrastructure;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Benchmarks.LedgerPosting;

@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Payments.Workflows.Benchmarks.Infrastructure;
-using Payments.Workflows.Benchmarks.Measurement;
-using Payments.Workflows.Benchmarks.Reporting;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Persistence;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using Payments.Workflows.Benchmarks.Measurement;
 
 namespace Payments.Workflows.Benchmarks.LedgerPosting;
 

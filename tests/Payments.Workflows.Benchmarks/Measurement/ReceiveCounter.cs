@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Benchmarks.Measurement;
 
 /// <summary>Counts messages the service's endpoints received (every delivery, duplicates included), leaving out the benchmark's own probe endpoint.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Payments.Workflows.Benchmarks.Measurement;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Payments.Workflows.Benchmarks.Measurement;
 
 /// <summary>

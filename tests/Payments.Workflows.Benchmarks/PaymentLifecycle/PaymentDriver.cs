@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using MassTransit;
-using Payments.Workflows.Benchmarks.Measurement;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Contracts;
 
@@ -67,9 +64,8 @@ public sealed class PaymentDriver(ISendEndpoint commands)
 
     public async Task OnAuthorised(PaymentAuthorised message, CancellationToken cancellationToken)
     {
-        if (Find(message.PaymentId) is not { } run || !Once(ref run.AuthorisedSeen))
+        if (FirstAnswer(message.PaymentId, static r => Once(ref r.AuthorisedSeen)) is not { } run)
             return;
-        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
         if (run.Plan.Captures)
             await Send(run, new CapturePayment { PaymentId = run.PaymentId, IdempotencyKey = $"capture-{run.PaymentId:N}", Amount = run.Plan.Amount }, cancellationToken);
         else
@@ -78,17 +74,15 @@ public sealed class PaymentDriver(ISendEndpoint commands)
 
     public void OnDeclined(PaymentDeclined message)
     {
-        if (Find(message.PaymentId) is not { } run || !Once(ref run.DeclinedSeen))
+        if (FirstAnswer(message.PaymentId, static r => Once(ref r.DeclinedSeen)) is not { } run)
             return;
-        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
         Complete(run);
     }
 
     public async Task OnCaptured(PaymentCaptured message, CancellationToken cancellationToken)
     {
-        if (Find(message.PaymentId) is not { } run || !Once(ref run.CapturedSeen))
+        if (FirstAnswer(message.PaymentId, static r => Once(ref r.CapturedSeen)) is not { } run)
             return;
-        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
         if (run.Plan.Outcome == PaymentOutcome.PartiallyRefunded)
             await Send(run, new RefundPayment { PaymentId = run.PaymentId, IdempotencyKey = $"refund-{run.PaymentId:N}", Amount = run.Plan.RefundAmount }, cancellationToken);
         else
@@ -97,9 +91,8 @@ public sealed class PaymentDriver(ISendEndpoint commands)
 
     public void OnRefunded(PaymentRefunded message)
     {
-        if (Find(message.PaymentId) is not { } run || !Once(ref run.RefundedSeen))
+        if (FirstAnswer(message.PaymentId, static r => Once(ref r.RefundedSeen)) is not { } run)
             return;
-        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
         Complete(run);
     }
 
@@ -137,6 +130,18 @@ public sealed class PaymentDriver(ISendEndpoint commands)
     {
         if (Once(ref run.Done))
             run.Phase.Completed(run.StartedAt);
+    }
+
+    /// <summary>
+    /// The run a payment's answer belongs to, with its command's latency recorded; null for a payment this driver did
+    /// not send or an answer seen before (<paramref name="once"/> marks it seen).
+    /// </summary>
+    private PaymentRun? FirstAnswer(Guid paymentId, Func<PaymentRun, bool> once)
+    {
+        if (Find(paymentId) is not { } run || !once(run))
+            return null;
+        run.Phase.CommandLatency.RecordSince(run.CommandSentAt);
+        return run;
     }
 
     private PaymentRun? Find(Guid paymentId)

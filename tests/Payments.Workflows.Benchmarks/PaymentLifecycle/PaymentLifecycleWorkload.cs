@@ -1,14 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Payments.Workflows.Benchmarks.Infrastructure;
-using Payments.Workflows.Benchmarks.Measurement;
-using Payments.Workflows.Benchmarks.Reporting;
 using Payments.Workflows.Components;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Persistence;
@@ -168,16 +163,11 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders().AddProvider(retries);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Payments:Transport"] = virtualHost is null ? "InMemory" : "RabbitMq",
-            ["ConnectionStrings:RabbitMq"] = virtualHost?.ToString(),
-            ["Payments:RabbitMq:QuorumQueues"] = (options.Queues == BenchmarkQueues.Quorum).ToString(),
-            ["Payments:Database"] = options.Database.ToString(),
-            ["ConnectionStrings:Payments"] = connectionString,
-            ["Payments:Acquirer:Latency"] = "00:00:00",
-            ["Payments:Acquirer:TransientFaultRate"] = "0",
-        });
+        var settings = TestSettings.For(options.Database.ToString(), connectionString)
+            .With(new Dictionary<string, string?> { ["Payments:Acquirer:TransientFaultRate"] = "0" });
+        builder.Configuration.AddInMemoryCollection(virtualHost is null
+            ? settings.With(new Dictionary<string, string?> { ["Payments:Transport"] = "InMemory" })
+            : settings.OnRabbitMq(virtualHost, quorumQueues: options.Queues == BenchmarkQueues.Quorum));
         builder.Services.AddPaymentsWorkflows(builder.Configuration);
         if (options.Database == BenchmarkDatabase.PostgreSql)
             builder.Services.ConfigureDbContext<PostgreSqlPaymentsDbContext>(o => o.AddInterceptors(counter));

@@ -1,6 +1,4 @@
 using Payments.Workflows.Benchmarks.Ceilings;
-using Payments.Workflows.Benchmarks.LedgerPosting;
-using Payments.Workflows.Benchmarks.PaymentLifecycle;
 
 namespace Payments.Workflows.Benchmarks.Reporting;
 

@@ -1,10 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Payments.Workflows.Benchmarks.LedgerPosting;
-using Payments.Workflows.Benchmarks.Measurement;
-using Payments.Workflows.Benchmarks.PaymentLifecycle;
 
 namespace Payments.Workflows.Benchmarks.Reporting;
 

@@ -1,11 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
 using Payments.Workflows.Messaging.Outbox;
-using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.EffectivelyOnce;
 
@@ -63,7 +56,7 @@ public sealed class PaymentCrashTests(RabbitMqServer rabbitMq, PostgresServer po
         LedgerAssert.Holds(await Task.WhenAll(payments.Select(p => service.Ledger(p.PaymentId))).ContinueWith(t => t.Result.SelectMany(x => x)),
             await service.AllEntries());
         var now = DateTime.UtcNow;
-        await Eventually.MatchesAsync(_ => service.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now)), n => n == 0,
-            TimeSpan.FromSeconds(60), "every due outbox row to be delivered", ct);
+        await Eventually.Matches(_ => service.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now)), n => n == 0,
+            "every due outbox row to be delivered", TimeSpan.FromSeconds(60), cancellationToken: ct);
     }
 }

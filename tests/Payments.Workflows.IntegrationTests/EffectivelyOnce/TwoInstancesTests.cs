@@ -1,11 +1,4 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Components.Authorisation;
-using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
-using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.IntegrationTests.EffectivelyOnce;
 
@@ -40,15 +33,15 @@ public sealed class TwoInstancesTests(RabbitMqServer rabbitMq, PostgresServer po
         foreach (var chunk in commands.Where((_, i) => i % 10 == 0).Chunk(100))
             await (await second.Services.GetRequiredService<IBus>().GetSendEndpoint(PaymentStateDefinition.Address)).SendBatch(chunk, ct);
 
-        await Eventually.MatchesAsync(_ => first.Count<PaymentState>(q => q.Where(p => p.CurrentState == "Authorised")), n => n == Payments,
-            TimeSpan.FromMinutes(5), $"all {Payments} payments to be Authorised", ct);
+        await Eventually.Matches(_ => first.Count<PaymentState>(q => q.Where(p => p.CurrentState == "Authorised")), n => n == Payments,
+            $"all {Payments} payments to be Authorised", TimeSpan.FromMinutes(5), cancellationToken: ct);
         Assert.Equal(Payments, await first.Count<LedgerTransaction>());
         Assert.Equal(Payments, await first.Count<LedgerTransaction>(q => q.Where(t => t.Operation == LedgerOperation.Authorise)));
         var entries = await first.AllEntries();
         Assert.Equal(2 * Payments, entries.Count);
         Assert.Equal(0m, entries.Sum(e => e.Debit - e.Credit));
         var now = DateTime.UtcNow;
-        await Eventually.MatchesAsync(_ => first.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now)), n => n == 0,
-            TimeSpan.FromSeconds(60), "no due outbox row left", ct);
+        await Eventually.Matches(_ => first.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now)), n => n == 0,
+            "no due outbox row left", TimeSpan.FromSeconds(60), cancellationToken: ct);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -24,12 +23,12 @@ public sealed class RabbitMqServerTests(RabbitMqServer rabbitMq)
         var properties = new BasicProperties { MessageId = messageId, ContentType = "application/json", Persistent = true };
         await channel.BasicPublishAsync(string.Empty, "authorise-payment", mandatory: true, properties, Encoding.UTF8.GetBytes("""{"amount":10.00}"""), Cancellation);
 
-        var received = await Eventually.MatchesAsync(
+        var received = await Eventually.Matches(
             ct => channel.BasicGetAsync("authorise-payment", autoAck: true, ct),
             result => result is not null,
-            Timeout,
             "the message on the queue",
-            Cancellation);
+            Timeout,
+            cancellationToken: Cancellation);
 
         Assert.Equal(messageId, received!.BasicProperties.MessageId);
         Assert.Equal("""{"amount":10.00}""", Encoding.UTF8.GetString(received.Body.Span));
@@ -52,12 +51,12 @@ public sealed class RabbitMqServerTests(RabbitMqServer rabbitMq)
         var queues = await management.GetQueuesAsync(vhost, Cancellation);
         var exchanges = await management.GetExchangesAsync(vhost, Cancellation);
         var bindings = await management.GetBindingsAsync(vhost, Cancellation);
-        var count = await Eventually.MatchesAsync(
+        var count = await Eventually.Matches(
             ct => management.GetQueueMessageCountAsync(vhost, "payment-ledger", ct),
             messages => messages == 2,
-            Timeout,
             "the management API to count both messages",
-            Cancellation);
+            Timeout,
+            cancellationToken: Cancellation);
 
         var queue = Assert.Single(queues);
         Assert.Equal(("payment-ledger", "quorum", vhost), (queue.Name, queue.Type, queue.VirtualHost));
@@ -102,12 +101,12 @@ public sealed class RabbitMqServerTests(RabbitMqServer rabbitMq)
         };
 
         // The management database learns of a connection within a statistics interval: retry until it is seen.
-        var closed = await Eventually.MatchesAsync(
+        var closed = await Eventually.Matches(
             ct => management.CloseConnectionsAsync(RabbitMqServer.VirtualHostOf(uri), "fault injection", ct),
             count => count > 0,
-            Timeout,
             "the connection to be closed through the management API",
-            Cancellation);
+            Timeout,
+            cancellationToken: Cancellation);
         var reason = await shutdown.Task.WaitAsync(Timeout, Cancellation);
 
         Assert.Equal(1, closed);

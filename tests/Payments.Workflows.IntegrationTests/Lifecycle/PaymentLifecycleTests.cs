@@ -1,9 +1,4 @@
-using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.IntegrationTests.RabbitMq;
-using Payments.Workflows.IntegrationTests.Support;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.Lifecycle;
 
@@ -57,9 +52,9 @@ public sealed class PaymentLifecycleTests(RabbitMqServer rabbitMq, PostgresServe
 
         // The later command is handled after both copies (one queue, one payment): once it is rejected, the
         // duplicate has certainly been seen too. The log then holds the authorisation, one capture, the rejection.
-        var operations = await Eventually.MatchesAsync(async ct => (await _service.Payment(authorise.PaymentId, ct))!.Operations,
-            ops => ops.Exists(o => o.IdempotencyKey == "after"), TimeSpan.FromSeconds(60), "the extra capture to be rejected",
-            TestContext.Current.CancellationToken);
+        var operations = await Eventually.Matches(async ct => (await _service.Payment(authorise.PaymentId, ct))!.Operations,
+            ops => ops.Exists(o => o.IdempotencyKey == "after"), "the extra capture to be rejected", TimeSpan.FromSeconds(60),
+            cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([("Authorise", true), ("Capture", true), ("Capture", false)], operations.Select(o => (o.Command, o.Accepted)));
         var ledger = await _service.Ledger(authorise.PaymentId);
         Assert.Single(ledger, t => t.Operation == LedgerOperation.Capture);

@@ -1,9 +1,9 @@
-using Payments.Workflows.Tests.Messaging;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 namespace Payments.Workflows.IntegrationTests.Messaging;
 
-// The same scenarios as the fast tier (Scenarios/ is shared with tests/Payments.Workflows.Tests), on real PostgreSQL:
+// The same scenarios as the fast tier (tests/Shared/Messaging/Scenarios, linked into both tiers), on real PostgreSQL:
 // FOR UPDATE SKIP LOCKED claims, ON CONFLICT upserts and real concurrent transactions.
 
 public sealed class PostgresInboxOutboxTests : InboxOutboxScenarios

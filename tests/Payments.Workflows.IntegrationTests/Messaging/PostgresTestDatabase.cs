@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 namespace Payments.Workflows.IntegrationTests.Messaging;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using MassTransit;
-using Payments.Workflows.Tests.Messaging;
+using Payments.Workflows.Testing.Messaging.Scenarios;
 
 namespace Payments.Workflows.IntegrationTests.Messaging;
 

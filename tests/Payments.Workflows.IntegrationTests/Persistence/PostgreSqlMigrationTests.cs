@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Persistence;
-using Payments.Workflows.IntegrationTests.Fixtures;
 
 namespace Payments.Workflows.IntegrationTests.Persistence;
 

@@ -1,7 +1,3 @@
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
-
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
 /// <summary>Broker connections cut mid-stream, and several instances on one broker and database: nothing lost, nothing twice.</summary>
@@ -33,8 +29,8 @@ public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer pos
     public async Task Two_instances_on_one_broker_and_database_complete_every_payment_and_post_each_operation_once()
     {
         await using var second = await StartInstance();
-        await Eventually.MatchesAsync(ct => Management.GetQueueAsync(VirtualHost, "payment-state", ct), q => q?.Consumers == 2, Timeout,
-            "both instances to consume payment-state", Cancellation);
+        await Eventually.Matches(ct => Management.GetQueueAsync(VirtualHost, "payment-state", ct), q => q?.Consumers == 2,
+            "both instances to consume payment-state", Timeout, cancellationToken: Cancellation);
         var payments = Enumerable.Range(0, Payments).Select(_ => Authorise(20.00m)).ToList();
 
         foreach (var (payment, index) in payments.Select((p, i) => (p, i)))
@@ -55,11 +51,12 @@ public sealed class BrokerFaultTests(RabbitMqServer rabbitMq, PostgresServer pos
         var ids = paymentIds.ToList();
         return Task.Run(async () =>
         {
-            await Eventually.MatchesAsync(async ct => await States(Service, ids, ct), started, StreamTimeout, "processing to start", Cancellation);
+            await Eventually.Matches(async ct => await States(Service, ids, ct), started,
+                "processing to start", StreamTimeout, cancellationToken: Cancellation);
 
             // The management database lists a (re)opened connection only after a statistics interval.
-            return await Eventually.MatchesAsync(ct => Management.CloseConnectionsAsync(VirtualHost, "fault injection: connection cut mid-stream", ct),
-                closed => closed > 0, Timeout, "the service's connections to be closed", Cancellation);
+            return await Eventually.Matches(ct => Management.CloseConnectionsAsync(VirtualHost, "fault injection: connection cut mid-stream", ct),
+                closed => closed > 0, "the service's connections to be closed", Timeout, cancellationToken: Cancellation);
         });
     }
 }

@@ -1,6 +1,3 @@
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
 /// <summary>The broker restarted mid-stream (rabbitmqctl stop_app / start_app): processing resumes, nothing lost, nothing twice.</summary>
@@ -20,8 +17,8 @@ public sealed class BrokerRestartTests(RabbitMqServer rabbitMq, PostgresServer p
 
         // Mid-stream: the first payments are authorised, the rest of the first half may still wait in payment-state,
         // in the outbox or between the saga and the acquirer, and the second half is sent while the broker is down.
-        await Eventually.MatchesAsync(ct => States(Service, before.Select(p => p.PaymentId).ToList(), ct), states => states.Any(s => s == "Authorised"),
-            StreamTimeout, "the first payment to be authorised", Cancellation);
+        await Eventually.Matches(ct => States(Service, before.Select(p => p.PaymentId).ToList(), ct), states => states.Any(s => s == "Authorised"),
+            "the first payment to be authorised", StreamTimeout, cancellationToken: Cancellation);
 
         var capturedDuringOutage = new List<AuthorisePayment>();
         var sendsDuringOutage = Task.CompletedTask;
@@ -39,8 +36,8 @@ public sealed class BrokerRestartTests(RabbitMqServer rabbitMq, PostgresServer p
                 foreach (var payment in capturedDuringOutage)
                     await SendUntilConfirmed(Service, Capture(payment));
             }, ct);
-            await Eventually.MatchesAsync(_ => Task.FromResult(FailedSends), n => n > failedBefore, Timeout,
-                "a send to fail while the broker is down", ct);
+            await Eventually.Matches(_ => Task.FromResult(FailedSends), n => n > failedBefore, "a send to fail while the broker is down",
+                Timeout, cancellationToken: ct);
         }, Cancellation);
 
         await sendsDuringOutage;

@@ -1,8 +1,4 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Components.Acquirer;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
@@ -24,8 +20,8 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
         await Service.Send(authorise);
 
         // Look without removing, as the UI's "Get messages" with "Nack message requeue true" does.
-        var failed = await Eventually.MatchesAsync(ct => Amqp.Channel.BasicGetAsync(ErrorQueue, autoAck: false, ct), m => m is not null, Timeout,
-            $"a message on {ErrorQueue}", Cancellation);
+        var failed = await Eventually.Matches(ct => Amqp.Channel.BasicGetAsync(ErrorQueue, autoAck: false, ct), m => m is not null,
+            $"a message on {ErrorQueue}", Timeout, cancellationToken: Cancellation);
         await Amqp.Channel.BasicNackAsync(failed!.DeliveryTag, multiple: false, requeue: true, Cancellation);
         Assert.Equal("fault", AmqpClient.Header(failed, "MT-Reason"));
         Assert.Equal("System.IO.IOException", AmqpClient.Header(failed, "MT-Fault-ExceptionType"));
@@ -44,8 +40,8 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
 
         await Service.WaitForState(authorise.PaymentId, "Authorised");
         Assert.Single(await Service.Ledger(authorise.PaymentId));
-        await Eventually.MatchesAsync(ct => Management.ShovelExistsAsync(VirtualHost, shovel, ct), exists => !exists, Timeout,
-            "the move-messages shovel to delete itself", Cancellation);
+        await Eventually.Matches(ct => Management.ShovelExistsAsync(VirtualHost, shovel, ct), exists => !exists,
+            "the move-messages shovel to delete itself", Timeout, cancellationToken: Cancellation);
         Assert.Null(await Amqp.Channel.BasicGetAsync(ErrorQueue, autoAck: false, Cancellation));
     }
 

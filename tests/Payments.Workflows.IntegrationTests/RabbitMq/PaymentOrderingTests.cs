@@ -1,6 +1,3 @@
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
 /// <summary>Partitioning by PaymentId on the saga endpoint: one payment's commands are applied one at a time, in arrival order.</summary>

@@ -1,8 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
 /// <summary>GetPaymentStatus by request/response over RabbitMQ, answered from saga state.</summary>

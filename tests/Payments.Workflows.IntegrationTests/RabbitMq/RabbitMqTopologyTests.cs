@@ -1,7 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
 using RabbitMQ.Client;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
@@ -88,7 +85,7 @@ public sealed class RabbitMqTopologyTests(RabbitMqServer rabbitMq, PostgresServe
 
         // A consumer that dies holding the message looks like this to the broker: delivered, never acknowledged.
         var deliveries = 0;
-        await Eventually.MatchesAsync(async ct =>
+        await Eventually.Matches(async ct =>
         {
             var result = await Amqp.Channel.BasicGetAsync("payment-state", autoAck: false, ct);
             if (result is null)
@@ -96,7 +93,7 @@ public sealed class RabbitMqTopologyTests(RabbitMqServer rabbitMq, PostgresServe
             deliveries++;
             await Amqp.Channel.BasicNackAsync(result.DeliveryTag, multiple: false, requeue: true, ct);
             return false;
-        }, gone => gone, Timeout, "the broker to stop handing the message out", Cancellation);
+        }, gone => gone, "the broker to stop handing the message out", Timeout, cancellationToken: Cancellation);
 
         var dead = (await Amqp.WaitForMessages("payment-state_error")).Single();
         Assert.Equal(DeliveryLimit + 1, deliveries);

@@ -1,13 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Components.RawCommands;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
-using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
@@ -84,8 +76,8 @@ public sealed class RawJsonCommandTests(RabbitMqServer rabbitMq, PostgresServer 
         foreach (var (command, key) in new[] { ("authorise-payment", "auth-1"), ("capture-payment", "cap-1") })
         {
             var derivedId = RawMessageIds.For(command, paymentId, key);
-            await Eventually.MatchesAsync(ct => InboxReceives(derivedId, ct), counts => counts.Contains(2), Timeout,
-                $"the second {command} copy to reach the inbox under the derived id", Cancellation);
+            await Eventually.Matches(ct => InboxReceives(derivedId, ct), counts => counts.Contains(2),
+                $"the second {command} copy to reach the inbox under the derived id", Timeout, cancellationToken: Cancellation);
         }
 
         var payment = await Service.WaitForState(paymentId, "Captured");
@@ -109,8 +101,8 @@ public sealed class RawJsonCommandTests(RabbitMqServer rabbitMq, PostgresServer 
         await Amqp.PublishCommand("capture-payment", capture, messageId.ToString());
         await Amqp.PublishCommand("capture-payment", capture, messageId.ToString());
 
-        await Eventually.MatchesAsync(ct => InboxReceives(messageId, ct), counts => counts.Contains(2), Timeout,
-            "the second copy to reach the inbox under its message_id", Cancellation);
+        await Eventually.Matches(ct => InboxReceives(messageId, ct), counts => counts.Contains(2),
+            "the second copy to reach the inbox under its message_id", Timeout, cancellationToken: Cancellation);
         await Service.WaitForState(authorise.PaymentId, "Captured");
         Assert.Single(await Amqp.Messages(captured, Cancellation));
         Assert.Single(await Service.Ledger(authorise.PaymentId), t => t.Operation == LedgerOperation.Capture);

@@ -1,10 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.IntegrationTests.Fixtures;
-using Payments.Workflows.IntegrationTests.Support;
-using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
@@ -121,8 +114,8 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
     protected int FailedSends => Volatile.Read(ref _failedSends);
 
     protected static Task WaitForAll(ServiceHost instance, IReadOnlyList<AuthorisePayment> payments, Func<string?, bool> reached, string what) =>
-        Eventually.MatchesAsync(ct => States(instance, payments.Select(p => p.PaymentId).ToList(), ct), states => states.All(reached),
-            StreamTimeout, $"all {payments.Count} payments to be {what}", Cancellation);
+        Eventually.Matches(ct => States(instance, payments.Select(p => p.PaymentId).ToList(), ct), states => states.All(reached),
+            $"all {payments.Count} payments to be {what}", StreamTimeout, cancellationToken: Cancellation);
 
     protected static Task WaitForAll(ServiceHost instance, IReadOnlyList<AuthorisePayment> payments, string state) =>
         WaitForAll(instance, payments, s => s == state, state);
@@ -155,8 +148,8 @@ public abstract class ServiceOnRabbitMq(RabbitMqServer rabbitMq, PostgresServer 
         LedgerAssert.SumsToZero(entries);
 
         var now = DateTime.UtcNow;
-        await Eventually.MatchesAsync(_ => Service.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now || m.QuarantinedAt != null)), n => n == 0,
-            Timeout, "every due outbox row to be delivered (none quarantined)", Cancellation);
+        await Eventually.Matches(_ => Service.Count<OutboxMessage>(q => q.Where(m => m.DueAt <= now || m.QuarantinedAt != null)), n => n == 0,
+            "every due outbox row to be delivered (none quarantined)", Timeout, cancellationToken: Cancellation);
     }
 
     /// <summary>The queues the service declares and consumes, as the management UI lists them.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Payments.Workflows.Components.RawCommands;
 using RabbitMQ.Client;
@@ -66,8 +65,8 @@ public sealed class AmqpClient : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="queue"/> has given at least <paramref name="count"/> messages in all.</summary>
     public Task<IReadOnlyList<BasicGetResult>> WaitForMessages(string queue, int count = 1, TimeSpan? timeout = null) =>
-        Fixtures.Eventually.MatchesAsync(ct => Messages(queue, ct), m => m.Count >= count, timeout ?? TimeSpan.FromSeconds(30),
-            $"{count} message(s) on {queue}", Cancellation);
+        Eventually.Matches(ct => Messages(queue, ct), m => m.Count >= count, $"{count} message(s) on {queue}",
+            timeout ?? TimeSpan.FromSeconds(30), cancellationToken: Cancellation);
 
     /// <summary>The message of a MassTransit envelope.</summary>
     public static JsonElement EnvelopeMessage(BasicGetResult result) =>

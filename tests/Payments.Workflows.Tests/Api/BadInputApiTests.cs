@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Payments.Workflows.Tests.Api;
 
 /// <summary>What the API can see is wrong gets a problem response naming the field, and nothing is sent.</summary>

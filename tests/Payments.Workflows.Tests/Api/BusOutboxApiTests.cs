@@ -1,9 +1,4 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.Tests.Api;
 
@@ -50,6 +45,6 @@ public sealed class BusOutboxApiTests : IAsyncLifetime
 
         foreach (var id in ids)
             await _api.WaitForState(id, "Authorised", TimeSpan.FromSeconds(30));
-        Assert.True(await Wait.Until(async () => await DueOutboxRows() == 0), "Delivered outbox rows were not removed.");
+        await Eventually.Matches(_ => DueOutboxRows(), rows => rows == 0, "the delivered outbox rows to be removed");
     }
 }

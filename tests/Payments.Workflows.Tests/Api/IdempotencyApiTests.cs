@@ -1,48 +1,40 @@
-using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Payments.Workflows.Tests.Support;
-
 namespace Payments.Workflows.Tests.Api;
 
 /// <summary>The Idempotency-Key: the same request twice is one operation, a different request under it a conflict.</summary>
-public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixture<PaymentsApiFixture>
+public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : ApiTests(fixture)
 {
-    private readonly PaymentsApiClient _api = fixture.Api;
-    private readonly string _merchant = $"m-{Guid.NewGuid():N}"[..20];
-    private readonly string _customer = $"c-{Guid.NewGuid():N}"[..20];
-
     private static string Key() => $"key-{Guid.NewGuid():N}";
 
     [Fact]
     public async Task The_same_authorisation_written_differently_gets_the_same_payment()
     {
         var key = Key();
-        var first = $$"""{"merchantId":"{{_merchant}}","customerId":"{{_customer}}","amount":100.00,"currency":"EUR","cardToken":"tok_visa"}""";
+        var first = $$"""{"merchantId":"{{Merchant}}","customerId":"{{Customer}}","amount":100.00,"currency":"EUR","cardToken":"tok_visa"}""";
         var reordered = $$"""
             { "cardToken": "tok_visa", "currency": "EUR", "amount": 100,
-              "customerId": "{{_customer}}", "merchantId": "{{_merchant}}" }
+              "customerId": "{{Customer}}", "merchantId": "{{Merchant}}" }
             """;
 
-        var paymentId = await PaymentsApiClient.Accepted(await _api.Authorise(first, key));
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await _api.Authorise(reordered, key)));
+        var paymentId = await PaymentsApiClient.Accepted(await Api.Authorise(first, key));
+        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Authorise(reordered, key)));
 
-        Assert.Equal(1, await fixture.IdempotentRequestCount(key));
-        await _api.WaitForState(paymentId, "Authorised");
+        Assert.Equal(1, await Fixture.IdempotentRequestCount(key));
+        await Api.WaitForState(paymentId, "Authorised");
     }
 
     [Fact]
     public async Task The_same_key_with_a_different_authorisation_is_a_conflict()
     {
         var key = Key();
-        var paymentId = await PaymentsApiClient.Accepted(await _api.Authorise(PaymentsApiClient.AuthoriseBody(_merchant, _customer, 100.00m), key));
+        var paymentId = await PaymentsApiClient.Accepted(await Api.Authorise(PaymentsApiClient.AuthoriseBody(Merchant, Customer, 100.00m), key));
 
-        var problem = await ApiAssert.Problem(await _api.Authorise(PaymentsApiClient.AuthoriseBody(_merchant, _customer, 100.01m), key), HttpStatusCode.Conflict);
+        var problem = await ApiAssert.Problem(await Api.Authorise(PaymentsApiClient.AuthoriseBody(Merchant, Customer, 100.01m), key), HttpStatusCode.Conflict);
 
         Assert.Contains("idempotency-key", problem.Type, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(key, problem.Detail, StringComparison.Ordinal);
         Assert.Contains(paymentId.ToString(), problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, await fixture.IdempotentRequestCount(key));
-        var payment = await _api.WaitForState(paymentId, "Authorised");
+        Assert.Equal(1, await Fixture.IdempotentRequestCount(key));
+        var payment = await Api.WaitForState(paymentId, "Authorised");
         Assert.Equal(100.00m, payment.AuthorisedAmount);
     }
 
@@ -51,15 +43,15 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixt
     {
         var key = Key();
         var chosen = Guid.NewGuid();
-        var withId = PaymentsApiClient.AuthoriseBody(_merchant, _customer, paymentId: chosen);
+        var withId = PaymentsApiClient.AuthoriseBody(Merchant, Customer, paymentId: chosen);
 
-        Assert.Equal(chosen, await PaymentsApiClient.Accepted(await _api.Authorise(withId, key)));
-        Assert.Equal(chosen, await PaymentsApiClient.Accepted(await _api.Authorise(withId, key)));
-        await ApiAssert.Problem(await _api.Authorise(PaymentsApiClient.AuthoriseBody(_merchant, _customer), key), HttpStatusCode.Conflict);
-        await _api.WaitForState(chosen, "Authorised");
+        Assert.Equal(chosen, await PaymentsApiClient.Accepted(await Api.Authorise(withId, key)));
+        Assert.Equal(chosen, await PaymentsApiClient.Accepted(await Api.Authorise(withId, key)));
+        await ApiAssert.Problem(await Api.Authorise(PaymentsApiClient.AuthoriseBody(Merchant, Customer), key), HttpStatusCode.Conflict);
+        await Api.WaitForState(chosen, "Authorised");
 
         // The id is taken now: another key cannot authorise it again.
-        var taken = await ApiAssert.Problem(await _api.Authorise(withId, Key()), HttpStatusCode.Conflict);
+        var taken = await ApiAssert.Problem(await Api.Authorise(withId, Key()), HttpStatusCode.Conflict);
         Assert.Contains(chosen.ToString(), taken.Detail, StringComparison.Ordinal);
     }
 
@@ -67,16 +59,16 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixt
     public async Task Concurrent_requests_with_one_key_make_one_payment()
     {
         var key = Key();
-        var body = PaymentsApiClient.AuthoriseBody(_merchant, _customer, 12.34m);
+        var body = PaymentsApiClient.AuthoriseBody(Merchant, Customer, 12.34m);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _api.Authorise(body, key)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Api.Authorise(body, key)));
 
         var ids = await Task.WhenAll(responses.Select(PaymentsApiClient.Accepted));
         var paymentId = Assert.Single(ids.Distinct());
-        Assert.Equal(1, await fixture.IdempotentRequestCount(key));
-        var payment = await _api.WaitForState(paymentId, "Authorised");
+        Assert.Equal(1, await Fixture.IdempotentRequestCount(key));
+        var payment = await Api.WaitForState(paymentId, "Authorised");
         Assert.Single(payment.LedgerTransactions);
-        Assert.Equal(1, await fixture.WithDb(db => db.Payments.CountAsync(p => p.MerchantId == _merchant && p.RequestedAmount == 12.34m)));
+        Assert.Equal(1, await Fixture.WithDb(db => db.Payments.CountAsync(p => p.MerchantId == Merchant && p.RequestedAmount == 12.34m)));
     }
 
     [Fact]
@@ -85,53 +77,53 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixt
         var key = Key();
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 6)
-            .Select(i => _api.Authorise(PaymentsApiClient.AuthoriseBody(_merchant, _customer, i), key)));
+            .Select(i => Api.Authorise(PaymentsApiClient.AuthoriseBody(Merchant, Customer, i), key)));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
-        Assert.Equal(1, await fixture.IdempotentRequestCount(key));
+        Assert.Equal(1, await Fixture.IdempotentRequestCount(key));
     }
 
     [Fact]
     public async Task The_same_capture_key_with_another_amount_is_a_conflict()
     {
-        var payment = await _api.Authorised(_merchant, _customer);
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 30.00m, "capture-1"));
-        Assert.Equal(payment.PaymentId, await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 30.0m, "capture-1")));
+        var payment = await Api.Authorised(Merchant, Customer);
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 30.00m, "capture-1"));
+        Assert.Equal(payment.PaymentId, await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 30.0m, "capture-1")));
 
-        var problem = await ApiAssert.Problem(await _api.Capture(payment.PaymentId, 31.00m, "capture-1"), HttpStatusCode.Conflict);
+        var problem = await ApiAssert.Problem(await Api.Capture(payment.PaymentId, 31.00m, "capture-1"), HttpStatusCode.Conflict);
         Assert.Contains("capture-1", problem.Detail, StringComparison.Ordinal);
 
-        var after = await _api.WaitForState(payment.PaymentId, "PartiallyCaptured");
+        var after = await Api.WaitForState(payment.PaymentId, "PartiallyCaptured");
         Assert.Equal(30.00m, after.CapturedAmount);
-        Assert.Equal(1, await fixture.IdempotentRequestCount("capture-1"));
+        Assert.Equal(1, await Fixture.IdempotentRequestCount("capture-1"));
     }
 
     [Fact]
     public async Task The_same_refund_key_with_another_amount_is_a_conflict()
     {
-        var payment = await _api.Authorised(_merchant, _customer);
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 100.00m, "capture-all"));
-        await _api.WaitForState(payment.PaymentId, "Captured");
-        await PaymentsApiClient.Accepted(await _api.Refund(payment.PaymentId, 10.00m, "refund-1"));
+        var payment = await Api.Authorised(Merchant, Customer);
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 100.00m, "capture-all"));
+        await Api.WaitForState(payment.PaymentId, "Captured");
+        await PaymentsApiClient.Accepted(await Api.Refund(payment.PaymentId, 10.00m, "refund-1"));
 
-        await ApiAssert.Problem(await _api.Refund(payment.PaymentId, 20.00m, "refund-1"), HttpStatusCode.Conflict);
+        await ApiAssert.Problem(await Api.Refund(payment.PaymentId, 20.00m, "refund-1"), HttpStatusCode.Conflict);
 
-        var after = await _api.WaitForState(payment.PaymentId, "PartiallyRefunded");
+        var after = await Api.WaitForState(payment.PaymentId, "PartiallyRefunded");
         Assert.Equal(10.00m, after.RefundedAmount);
     }
 
     [Fact]
     public async Task Keys_of_captures_are_scoped_to_their_payment()
     {
-        var first = await _api.Authorised(_merchant, _customer);
-        var second = await _api.Authorised(_merchant, _customer);
+        var first = await Api.Authorised(Merchant, Customer);
+        var second = await Api.Authorised(Merchant, Customer);
 
-        await PaymentsApiClient.Accepted(await _api.Capture(first.PaymentId, 10.00m, "shared-capture-key"));
-        await PaymentsApiClient.Accepted(await _api.Capture(second.PaymentId, 20.00m, "shared-capture-key"));
+        await PaymentsApiClient.Accepted(await Api.Capture(first.PaymentId, 10.00m, "shared-capture-key"));
+        await PaymentsApiClient.Accepted(await Api.Capture(second.PaymentId, 20.00m, "shared-capture-key"));
 
-        Assert.Equal(10.00m, (await _api.WaitForState(first.PaymentId, "PartiallyCaptured")).CapturedAmount);
-        Assert.Equal(20.00m, (await _api.WaitForState(second.PaymentId, "PartiallyCaptured")).CapturedAmount);
+        Assert.Equal(10.00m, (await Api.WaitForState(first.PaymentId, "PartiallyCaptured")).CapturedAmount);
+        Assert.Equal(20.00m, (await Api.WaitForState(second.PaymentId, "PartiallyCaptured")).CapturedAmount);
     }
 
     [Fact]
@@ -139,7 +131,7 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixt
     {
         // Accepted by the API, not yet recorded by the saga: the API knows the payment from its own record.
         var paymentId = Guid.NewGuid();
-        await fixture.WithDb(db =>
+        await Fixture.WithDb(db =>
         {
             db.IdempotentRequests.Add(new Components.Idempotency.IdempotentRequest
             {
@@ -148,11 +140,12 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : IClassFixt
             return db.SaveChangesAsync();
         });
 
-        var accepted = await _api.Get(paymentId);
+        var accepted = await Api.Get(paymentId);
         Assert.Equal("Accepted", accepted.State);
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await _api.Capture(paymentId, 10.00m, "early-capture")));
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await _api.Capture(paymentId, 10.00m, "early-capture")));
-        Assert.True(await Wait.Until(() => Task.FromResult(fixture.Published<Contracts.PaymentCommandRejected>()
-            .Count(e => e.PaymentId == paymentId && e.ReasonCode == Contracts.RejectionReasons.PaymentNotFound) == 2)));
+        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Capture(paymentId, 10.00m, "early-capture")));
+        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Capture(paymentId, 10.00m, "early-capture")));
+        await Eventually.Matches(_ => Task.FromResult(Fixture.Published<PaymentCommandRejected>()
+                .Count(e => e.PaymentId == paymentId && e.ReasonCode == RejectionReasons.PaymentNotFound)),
+            rejections => rejections == 2, "two PaymentNotFound rejections of the early capture");
     }
 }

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.Tests.Api;
 
@@ -77,18 +75,12 @@ public sealed class PaymentsApiClient(HttpClient http)
         WaitFor(paymentId, p => p.State == state, $"state {state}", timeout);
 
     /// <summary>Polls GET /payments/{id} until <paramref name="condition"/> holds; fails with the last answer otherwise.</summary>
-    public async Task<PaymentJson> WaitFor(Guid paymentId, Func<PaymentJson, bool> condition, string description, TimeSpan? timeout = null)
-    {
-        PaymentJson? last = null;
-        var held = await Wait.Until(async () =>
-        {
-            var response = await Http.GetAsync($"/payments/{paymentId}");
-            if (response.StatusCode != HttpStatusCode.OK)
-                return false;
-            last = await response.Content.ReadFromJsonAsync<PaymentJson>(Json);
-            return last is not null && condition(last);
-        }, timeout ?? TimeSpan.FromSeconds(30));
-        Assert.True(held, $"Payment {paymentId} did not reach {description}; last seen in state {last?.State ?? "(none)"}.");
-        return last!;
-    }
+    public async Task<PaymentJson> WaitFor(Guid paymentId, Func<PaymentJson, bool> condition, string description, TimeSpan? timeout = null) =>
+        (await Eventually.Matches(async _ =>
+            {
+                var response = await Http.GetAsync($"/payments/{paymentId}");
+                return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<PaymentJson>(Json) : null;
+            },
+            last => last is not null && condition(last), $"payment {paymentId} to reach {description}", timeout ?? TimeSpan.FromSeconds(30),
+            last => $"state {last?.State ?? "(none)"}"))!;
 }

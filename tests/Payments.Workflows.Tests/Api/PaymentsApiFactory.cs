@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Components.Persistence;
-using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Tests.Api;
 
@@ -16,23 +10,14 @@ namespace Payments.Workflows.Tests.Api;
 /// </summary>
 public sealed class PaymentsApiFactory(IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "payments-api-tests", Guid.NewGuid().ToString("N"));
+    private readonly TestSqliteFile _database = new("payments-api-tests");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(_folder);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Payments:Transport"] = "InMemory",
-            ["Payments:Database"] = "Sqlite",
-            ["Payments:ApplyMigrations"] = "true",
-            ["ConnectionStrings:Payments"] = $"Data Source={Path.Combine(_folder, "payments.db")}",
-            ["Payments:Acquirer:Latency"] = "00:00:00",
-            ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
-            settings[key] = value;
+        var settings = TestSettings.ForSqlite(_database.Path)
+            .WarningsOnly()
+            .With(new Dictionary<string, string?> { ["Payments:Transport"] = "InMemory", ["Payments:ApplyMigrations"] = "true" })
+            .With(overrides);
 
         // Host settings, not app configuration callbacks: Program reads the configuration while it registers services.
         foreach (var (key, value) in settings)
@@ -42,15 +27,7 @@ public sealed class PaymentsApiFactory(IReadOnlyDictionary<string, string?>? ove
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open only leaves litter in the temp folder.
-        }
+        _database.Dispose();
     }
 }
 

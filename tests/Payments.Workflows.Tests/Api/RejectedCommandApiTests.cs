@@ -1,21 +1,14 @@
-using Payments.Workflows.Contracts;
-using Payments.Workflows.Tests.Support;
-
 namespace Payments.Workflows.Tests.Api;
 
 /// <summary>Commands the API accepts but the saga refuses: the rejection shows on the payment, nothing else changes.</summary>
-public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : IClassFixture<PaymentsApiFixture>
+public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTests(fixture)
 {
-    private readonly PaymentsApiClient _api = fixture.Api;
-    private readonly string _merchant = $"m-{Guid.NewGuid():N}"[..20];
-    private readonly string _customer = $"c-{Guid.NewGuid():N}"[..20];
-
     [Fact]
     public async Task Capture_beyond_the_authorised_amount_is_rejected()
     {
-        var payment = await _api.Authorised(_merchant, _customer, 100.00m);
+        var payment = await Api.Authorised(Merchant, Customer, 100.00m);
 
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 100.01m, "too-much"));
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 100.01m, "too-much"));
 
         var after = await RejectionSeen(payment.PaymentId, "too-much", "Capture", "amount-exceeds-authorised");
         Unchanged(payment, after);
@@ -24,11 +17,11 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : IClass
     [Fact]
     public async Task Refund_beyond_the_captured_amount_is_rejected()
     {
-        var payment = await _api.Authorised(_merchant, _customer, 100.00m);
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 60.00m, "capture-60"));
-        var captured = await _api.WaitForState(payment.PaymentId, "PartiallyCaptured");
+        var payment = await Api.Authorised(Merchant, Customer, 100.00m);
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 60.00m, "capture-60"));
+        var captured = await Api.WaitForState(payment.PaymentId, "PartiallyCaptured");
 
-        await PaymentsApiClient.Accepted(await _api.Refund(payment.PaymentId, 60.01m, "refund-too-much"));
+        await PaymentsApiClient.Accepted(await Api.Refund(payment.PaymentId, 60.01m, "refund-too-much"));
 
         var after = await RejectionSeen(payment.PaymentId, "refund-too-much", "Refund", "amount-exceeds-captured");
         Unchanged(captured, after);
@@ -37,11 +30,11 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : IClass
     [Fact]
     public async Task Capture_after_a_void_is_rejected()
     {
-        var payment = await _api.Authorised(_merchant, _customer, 100.00m);
-        await PaymentsApiClient.Accepted(await _api.Void(payment.PaymentId, "void"));
-        var voided = await _api.WaitForState(payment.PaymentId, "Voided");
+        var payment = await Api.Authorised(Merchant, Customer, 100.00m);
+        await PaymentsApiClient.Accepted(await Api.Void(payment.PaymentId, "void"));
+        var voided = await Api.WaitForState(payment.PaymentId, "Voided");
 
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 10.00m, "capture-after-void"));
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 10.00m, "capture-after-void"));
 
         var after = await RejectionSeen(payment.PaymentId, "capture-after-void", "Capture", "invalid-state");
         Unchanged(voided, after);
@@ -50,24 +43,25 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : IClass
     [Fact]
     public async Task A_rejected_command_repeated_with_its_key_is_still_rejected_once()
     {
-        var payment = await _api.Authorised(_merchant, _customer, 100.00m);
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 500.00m, "rejected-twice"));
+        var payment = await Api.Authorised(Merchant, Customer, 100.00m);
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 500.00m, "rejected-twice"));
         await RejectionSeen(payment.PaymentId, "rejected-twice", "Capture", "amount-exceeds-authorised");
 
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 500.00m, "rejected-twice"));
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 500.00m, "rejected-twice"));
 
         // The repeat is answered with the first rejection again, and not recorded twice.
-        Assert.True(await Wait.Until(() => Task.FromResult(fixture.Published<PaymentCommandRejected>()
-            .Count(e => e.PaymentId == payment.PaymentId && e.IdempotencyKey == "rejected-twice") == 2)));
-        await PaymentsApiClient.Accepted(await _api.Capture(payment.PaymentId, 10.00m, "after"));
-        var after = await _api.WaitForState(payment.PaymentId, "PartiallyCaptured");
+        await Eventually.Matches(_ => Task.FromResult(Fixture.Published<PaymentCommandRejected>()
+                .Count(e => e.PaymentId == payment.PaymentId && e.IdempotencyKey == "rejected-twice")),
+            rejections => rejections == 2, "the rejection published twice");
+        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 10.00m, "after"));
+        var after = await Api.WaitForState(payment.PaymentId, "PartiallyCaptured");
         Assert.Single(after.Rejections);
         Assert.Equal(10.00m, after.CapturedAmount);
     }
 
     private async Task<PaymentJson> RejectionSeen(Guid paymentId, string key, string command, string reasonCode)
     {
-        var payment = await _api.WaitFor(paymentId, p => p.Rejections.Any(r => r.IdempotencyKey == key), $"a rejection of {key}");
+        var payment = await Api.WaitFor(paymentId, p => p.Rejections.Any(r => r.IdempotencyKey == key), $"a rejection of {key}");
         var rejection = Assert.Single(payment.Rejections);
         Assert.Equal((command, reasonCode), (rejection.Command, rejection.ReasonCode));
         Assert.False(string.IsNullOrWhiteSpace(rejection.Reason));

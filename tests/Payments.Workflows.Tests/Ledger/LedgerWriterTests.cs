@@ -1,5 +1,3 @@
-using Payments.Workflows.Components.Ledger;
-
 namespace Payments.Workflows.Tests.Ledger;
 
 public sealed class LedgerWriterTests

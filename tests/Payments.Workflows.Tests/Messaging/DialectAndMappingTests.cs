@@ -1,7 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Dialects;
 using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 using Xunit;
 
 namespace Payments.Workflows.Tests.Messaging;

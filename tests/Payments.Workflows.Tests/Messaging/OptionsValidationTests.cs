@@ -1,8 +1,6 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Configuration;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 using Xunit;
 
 namespace Payments.Workflows.Tests.Messaging;

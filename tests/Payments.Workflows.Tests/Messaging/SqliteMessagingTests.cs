@@ -1,4 +1,5 @@
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 namespace Payments.Workflows.Tests.Messaging;
 

@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Tests.Persistence;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Tests.Persistence;
 

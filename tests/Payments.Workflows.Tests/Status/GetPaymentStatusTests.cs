@@ -1,8 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.Tests.Support;
-
 namespace Payments.Workflows.Tests.Status;
 
 public sealed class GetPaymentStatusTests : IAsyncLifetime

@@ -1,5 +1,3 @@
-using Payments.Workflows.Contracts;
-
 namespace Payments.Workflows.Tests.Support;
 
 public static class Commands

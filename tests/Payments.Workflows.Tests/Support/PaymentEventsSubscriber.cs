@@ -1,6 +1,3 @@
-using MassTransit;
-using Payments.Workflows.Contracts;
-
 namespace Payments.Workflows.Tests.Support;
 
 /// <summary>A subscriber of every payment event, as a downstream service would be: the tests read what it consumed.</summary>

@@ -1,12 +1,6 @@
-using MassTransit;
 using MassTransit.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Components;
-using Payments.Workflows.Components.Authorisation;
-using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Tests.Support;
 
@@ -14,35 +8,28 @@ namespace Payments.Workflows.Tests.Support;
 /// The payment saga and consumers on MassTransit's in-memory test harness, with the real EF repository and
 /// ledger on a SQLite file of the test's own.
 /// </summary>
-public sealed class PaymentsHarness : IAsyncDisposable
+public sealed class PaymentsHarness : PaymentsDriver
 {
-    private readonly string _folder;
+    private readonly ServiceProvider _provider;
+    private readonly TestSqliteFile _database;
 
-    private PaymentsHarness(ServiceProvider provider, string folder)
+    private PaymentsHarness(ServiceProvider provider, TestSqliteFile database)
     {
-        Provider = provider;
-        _folder = folder;
+        _provider = provider;
+        _database = database;
         Harness = provider.GetRequiredService<ITestHarness>();
     }
 
-    public ServiceProvider Provider { get; }
+    public override IServiceProvider Services => _provider;
 
     public ITestHarness Harness { get; }
 
     public static async Task<PaymentsHarness> Start(IDictionary<string, string?>? settings = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "payments-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var values = new Dictionary<string, string?>
-        {
-            ["Payments:Database"] = "Sqlite",
-            ["ConnectionStrings:Payments"] = $"Data Source={Path.Combine(folder, "payments.db")}",
-            ["Payments:Acquirer:Latency"] = "00:00:00",
-            ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            values[key] = value;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var database = new TestSqliteFile("payments-tests");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(TestSettings.ForSqlite(database.Path).With(settings))
+            .Build();
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -56,20 +43,9 @@ public sealed class PaymentsHarness : IAsyncDisposable
         var provider = services.BuildServiceProvider(true);
 
         await TestDatabase.Create(provider);
-        var harness = new PaymentsHarness(provider, folder);
+        var harness = new PaymentsHarness(provider, database);
         await harness.Harness.Start();
         return harness;
-    }
-
-    public Task Send<T>(T message)
-        where T : class =>
-        Send(message, Guid.NewGuid());
-
-    public async Task Send<T>(T message, Guid messageId)
-        where T : class
-    {
-        var endpoint = await Harness.Bus.GetSendEndpoint(PaymentStateDefinition.Address);
-        await endpoint.Send(message, c => c.MessageId = messageId);
     }
 
     /// <summary>Events of type <typeparamref name="T"/> a subscriber has received so far.</summary>
@@ -80,53 +56,12 @@ public sealed class PaymentsHarness : IAsyncDisposable
     /// <summary>Waits until at least <paramref name="count"/> matching events were seen; true when they were.</summary>
     public Task<bool> SawEvents<T>(Func<T, bool> filter, int count = 1, TimeSpan? timeout = null)
         where T : class =>
-        Wait.Until(() => Task.FromResult(Events(filter).Count >= count), timeout);
+        Eventually.Holds(() => Task.FromResult(Events(filter).Count >= count), timeout);
 
-    /// <summary>Reads the payment as stored, or null; a fresh scope each time, so nothing is cached.</summary>
-    public async Task<PaymentState?> Payment(Guid paymentId)
-    {
-        await using var scope = Provider.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
-        return await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == paymentId);
-    }
-
-    public async Task<PaymentState> WaitForState(Guid paymentId, string state, TimeSpan? timeout = null)
-    {
-        PaymentState? last = null;
-        var found = await Wait.Until(async () =>
-        {
-            last = await Payment(paymentId);
-            return last?.CurrentState == state;
-        }, timeout);
-        Assert.True(found, $"Payment {paymentId} did not reach {state}; it is {last?.CurrentState ?? "missing"}.");
-        return last!;
-    }
-
-    public async Task<IReadOnlyList<LedgerTransaction>> Ledger(Guid paymentId)
-    {
-        await using var scope = Provider.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<LedgerQueries>().ForPayment(paymentId, CancellationToken.None);
-    }
-
-    public async Task<IReadOnlyList<LedgerEntry>> AllEntries()
-    {
-        await using var scope = Provider.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
-        return await db.LedgerEntries.AsNoTracking().ToListAsync();
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await Harness.Stop();
-        await Provider.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
+        await _provider.DisposeAsync();
+        _database.Dispose();
     }
 }

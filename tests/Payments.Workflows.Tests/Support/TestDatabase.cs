@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Payments.Workflows.Components.Persistence;
-
 namespace Payments.Workflows.Tests.Support;
 
 public static class TestDatabase

@@ -6,7 +6,7 @@ using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Messaging.Sagas;
 
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 /// <summary>
 /// One service instance for the tests: in-memory bus (core test harness), the test consumers and timer saga, and
@@ -27,7 +27,7 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
-    public TransactionCounter Transactions => _provider.GetRequiredService<TransactionCounter>();
+    public DbActivityCounter Transactions => _provider.GetRequiredService<DbActivityCounter>();
 
     public DeliveryLog Deliveries => _provider.GetRequiredService<DeliveryLog>();
 
@@ -45,7 +45,7 @@ public sealed class MessagingHost : IAsyncDisposable
         ExpiryLog? expiries = null)
     {
         var services = new ServiceCollection();
-        var counter = new TransactionCounter();
+        var counter = new DbActivityCounter();
         services.AddSingleton(counter);
         services.AddSingleton(deliveries ?? new DeliveryLog());
         services.AddSingleton(expiries ?? new ExpiryLog());

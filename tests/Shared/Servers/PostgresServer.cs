@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
-namespace Payments.Workflows.IntegrationTests.Fixtures;
+namespace Payments.Workflows.Testing.Servers;
 
 /// <summary>
 /// The PostgreSQL server of a test run: <c>PAYMENTS_TEST_POSTGRES</c> when set (see infra/README.md),

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Testcontainers.RabbitMq;
 
-namespace Payments.Workflows.IntegrationTests.Fixtures;
+namespace Payments.Workflows.Testing.Servers;
 
 /// <summary>
 /// The RabbitMQ broker of a test run: <c>PAYMENTS_TEST_RABBITMQ</c> (an amqp:// URI) when set, with the management

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Hosting;
 using Payments.Workflows.Messaging.Cleanup;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 using Xunit;
 
-namespace Payments.Workflows.Tests.Messaging;
+namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>Inbox expiry and the report of what never completed; run once per database provider.</summary>
 public abstract class CleanupScenarios : MessagingScenarios

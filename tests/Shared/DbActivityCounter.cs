@@ -3,19 +3,27 @@ using System.Data.Common;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Payments.Workflows.Benchmarks.Measurement;
+namespace Payments.Workflows.Testing;
 
 /// <summary>
-/// Counts committed database transactions and commands (round trips) through EF Core. A write outside any
-/// explicit transaction is an autocommit transaction of its own, as in the tests' TransactionCounter.
+/// Counts, through EF Core, committed database transactions and commands (round trips). Explicit commits count, and so
+/// does a write outside any transaction: EF sends a single-statement SaveChanges or an ExecuteDelete as an autocommit
+/// statement, which is a transaction too. Also counts the statements that write the inbox table, however EF batched them.
 /// </summary>
 public sealed partial class DbActivityCounter : IDbTransactionInterceptor, IDbCommandInterceptor
 {
     private readonly ConcurrentDictionary<string, long> _statements = new();
     private long _commits;
     private long _commands;
+    private long _inboxWrites;
 
-    public DbActivity Snapshot() => new(Interlocked.Read(ref _commits), Interlocked.Read(ref _commands));
+    /// <summary>Committed transactions so far, autocommitted writes included.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>INSERT, UPDATE or MERGE statements on the inbox table (the upsert, a consumed or a delivered mark).</summary>
+    public long InboxWrites => Interlocked.Read(ref _inboxWrites);
+
+    public DbActivity Snapshot() => new(Commits, Interlocked.Read(ref _commands));
 
     /// <summary>Commands by kind ("INSERT OutboxMessage", "SELECT Payments" …): where the round trips go.</summary>
     public IReadOnlyDictionary<string, long> Statements() => new Dictionary<string, long>(_statements);
@@ -71,23 +79,30 @@ public sealed partial class DbActivityCounter : IDbTransactionInterceptor, IDbCo
     private void Count(DbCommand command)
     {
         Interlocked.Increment(ref _commands);
-        _statements.AddOrUpdate(Kind(command.CommandText), 1, static (_, n) => n + 1);
-        if (command.Transaction is not null)
-            return;
+        var statements = command.CommandText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        _statements.AddOrUpdate(Kind(statements), 1, static (_, n) => n + 1);
 
-        var text = command.CommandText.AsSpan().TrimStart();
-        if (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase) ||
-            text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.StartsWith("MERGE", StringComparison.OrdinalIgnoreCase))
-        {
+        var inboxWrites = statements.Count(statement =>
+            statement.Contains("InboxState", StringComparison.Ordinal) && StartsWithAny(statement, "INSERT", "UPDATE", "MERGE"));
+        if (inboxWrites > 0)
+            Interlocked.Add(ref _inboxWrites, inboxWrites);
+
+        // A write outside any transaction is a transaction of its own.
+        if (command.Transaction is null && StartsWithAny(command.CommandText, "INSERT", "UPDATE", "DELETE", "MERGE"))
             Interlocked.Increment(ref _commits);
-        }
+    }
+
+    private static bool StartsWithAny(string sql, params string[] verbs)
+    {
+        var text = sql.TrimStart();
+        return verbs.Any(verb => text.StartsWith(verb, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The statements of a command (EF batches several into one) as "VERB Table", joined by " + ".</summary>
-    private static string Kind(string sql)
+    private static string Kind(string[] statements)
     {
         var kinds = new List<string>();
-        foreach (var statement in sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var statement in statements)
         {
             var verb = statement.Split([' ', '\n', '\r', '\t'], 2, StringSplitOptions.RemoveEmptyEntries)[0].ToUpperInvariant();
             var kind = Table().Match(statement) is { Success: true } table ? $"{verb} {table.Groups[1].Value}" : verb;
@@ -100,10 +115,4 @@ public sealed partial class DbActivityCounter : IDbTransactionInterceptor, IDbCo
 
     [GeneratedRegex(@"\b(?:FROM|INTO|UPDATE)\s+(?:""?\w+""?\.)?""?(\w+)""?", RegexOptions.IgnoreCase)]
     private static partial Regex Table();
-}
-
-public sealed record DbActivity(long Transactions, long Commands)
-{
-    public static DbActivity operator -(DbActivity after, DbActivity before) =>
-        new(after.Transactions - before.Transactions, after.Commands - before.Commands);
 }

@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 /// <summary>A saga that schedules its own expiry: started, stopped (unschedules) or expired (publishes).</summary>
 public sealed class TimerStateMachine : MassTransitStateMachine<TimerState>

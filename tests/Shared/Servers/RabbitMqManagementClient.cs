@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 
-namespace Payments.Workflows.IntegrationTests.Fixtures;
+namespace Payments.Workflows.Testing.Servers;
 
 /// <summary>
 /// The few calls of RabbitMQ's management HTTP API that tests need: set up and tear down virtual hosts,

@@ -2,10 +2,10 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 using Xunit;
 
-namespace Payments.Workflows.Tests.Messaging;
+namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>The bus outbox and the delivery service, run once per database provider by the derived classes.</summary>
 public abstract class DeliveryScenarios : MessagingScenarios

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 using Xunit;
 
-namespace Payments.Workflows.Tests.Messaging;
+namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>
 /// The durable scheduler driven by a state machine saga's Schedule/Unschedule, and the saga repository sharing the

@@ -1,6 +1,6 @@
 using Payments.Workflows.Components.Ledger;
 
-namespace Payments.Workflows.Tests.Support;
+namespace Payments.Workflows.Testing.Driving;
 
 public static class LedgerAssert
 {

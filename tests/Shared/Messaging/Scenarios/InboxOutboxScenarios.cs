@@ -2,9 +2,9 @@ using Xunit;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Outbox;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
-namespace Payments.Workflows.Tests.Messaging;
+namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>The consumer inbox/outbox scenarios, run once per database provider by the derived classes.</summary>
 public abstract class InboxOutboxScenarios : MessagingScenarios

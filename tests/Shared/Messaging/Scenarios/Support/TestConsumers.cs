@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 public sealed class DoWorkConsumer(TestDbContext db) : IConsumer<DoWork>
 {

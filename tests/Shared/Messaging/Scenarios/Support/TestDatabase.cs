@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 /// <summary>A database the messaging tests run on; each instance is a fresh, empty database.</summary>
 public interface ITestDatabase : IAsyncDisposable

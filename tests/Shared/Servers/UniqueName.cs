@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Payments.Workflows.IntegrationTests.Fixtures;
+namespace Payments.Workflows.Testing.Servers;
 
 /// <summary>Names for per-test databases and virtual hosts: readable prefix, unique suffix.</summary>
 internal static class UniqueName

@@ -1,4 +1,4 @@
-namespace Payments.Workflows.IntegrationTests.Fixtures;
+namespace Payments.Workflows.Testing.Servers;
 
 /// <summary>A server the integration tests need is neither configured nor startable with Docker.</summary>
 public sealed class ServerUnavailableException : Exception

@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Persistence;
 
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 public sealed class WorkEffect
 {

@@ -1,4 +1,4 @@
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 /// <summary>A command whose consumer writes one row keyed by <see cref="Key"/> and publishes <see cref="Events"/> events.</summary>
 public sealed record DoWork

@@ -1,6 +1,6 @@
 using Payments.Workflows.Messaging.Outbox;
 
-namespace Payments.Workflows.Tests.Messaging.Support;
+namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 public sealed class SimulatedCrashException(OutboxFaultPoint point) : Exception($"Simulated crash at {point}.");
 

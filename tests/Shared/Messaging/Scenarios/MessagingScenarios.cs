@@ -1,9 +1,9 @@
 using MassTransit;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Outbox;
-using Payments.Workflows.Tests.Messaging.Support;
+using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
-namespace Payments.Workflows.Tests.Messaging;
+namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>
 /// Base of the scenario classes: a derived class picks the database (and, optionally, a broker instead of the

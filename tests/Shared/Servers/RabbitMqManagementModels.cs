@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Payments.Workflows.IntegrationTests.Fixtures;
+namespace Payments.Workflows.Testing.Servers;
 
 /// <summary>A queue as GET /api/queues/{vhost} shows it. Counts are null until the broker's first statistics sample.</summary>
 public sealed record RabbitMqQueue(
