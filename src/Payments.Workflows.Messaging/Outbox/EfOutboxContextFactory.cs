@@ -34,7 +34,8 @@ namespace Payments.Workflows.Messaging.Outbox;
 public sealed class EfOutboxContextFactory<TDbContext>(
     TDbContext dbContext,
     IServiceProvider provider,
-    IOptions<InboxOutboxOptions> options) : IOutboxContextFactory<TDbContext>
+    IOptions<InboxOutboxOptions> options,
+    TimeProvider timeProvider) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
@@ -77,7 +78,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
                 }
 
                 outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, fresh, options.Value, faults,
-                    provider.GetService<DeliveredMarkWriter<TDbContext>>());
+                    provider.GetService<DeliveredMarkWriter<TDbContext>>(), timeProvider);
 
                 await next.Send(outboxContext).ConfigureAwait(false);
 
@@ -127,7 +128,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         var inbox = dbContext.Set<InboxState>();
         if (messageIds.Length > 1 && statements.UpsertInboxBatch is { } many)
         {
-            var upserted = await inbox.FromSqlRaw(many, messageIds, consumerId, DateTime.UtcNow, NewId.NextGuid())
+            var upserted = await inbox.FromSqlRaw(many, messageIds, consumerId, timeProvider.GetUtcNow().UtcDateTime, NewId.NextGuid())
                 .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
             return (upserted, Inserted(upserted));
         }
@@ -135,7 +136,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         var rows = new List<InboxState>(messageIds.Length);
         foreach (var messageId in messageIds)
         {
-            var row = await inbox.FromSqlRaw(statements.UpsertInbox, messageId, consumerId, DateTime.UtcNow, NewId.NextGuid())
+            var row = await inbox.FromSqlRaw(statements.UpsertInbox, messageId, consumerId, timeProvider.GetUtcNow().UtcDateTime, NewId.NextGuid())
                 .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
             rows.Add(row.Single());
         }
