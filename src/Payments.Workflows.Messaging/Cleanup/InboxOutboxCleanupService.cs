@@ -18,6 +18,7 @@ internal sealed class InboxOutboxCleanupService<TDbContext>(
     IServiceScopeFactory scopeFactory,
     MessagingMetrics metrics,
     IOptions<InboxOutboxOptions> options,
+    TimeProvider timeProvider,
     ILogger<InboxOutboxCleanupService<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
@@ -51,7 +52,7 @@ internal sealed class InboxOutboxCleanupService<TDbContext>(
 
             try
             {
-                await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -62,7 +63,7 @@ internal sealed class InboxOutboxCleanupService<TDbContext>(
 
     internal async Task<CleanupReport> RunOnce(CancellationToken cancellationToken)
     {
-        var now = DateTime.UtcNow;
+        var now = timeProvider.GetUtcNow().UtcDateTime;
         var expiredBefore = now - _options.DuplicateDetectionWindow;
         var stuckBefore = now - _options.StuckAfter;
         var expired = 0;
@@ -125,5 +126,3 @@ internal sealed class InboxOutboxCleanupService<TDbContext>(
         }
     }
 }
-
-internal sealed record CleanupReport(int ExpiredInboxMarks, long StuckOutbox, long Quarantined, long IncompleteInbox);

@@ -37,6 +37,7 @@ public static class InboxOutboxRegistrationExtensions
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxOutboxOptions>, InboxOutboxOptionsValidator>());
 
         configurator.AddMetrics();
+        configurator.TryAddSingleton(TimeProvider.System);
         configurator.TryAddSingleton<MessagingMetrics>();
         configurator.TryAddSingleton<DeliverySignal>();
 

@@ -10,27 +10,6 @@ using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Messaging.Delivery;
 
-/// <summary>What a consumer's second transaction would write once its outgoing messages were sent.</summary>
-internal readonly record struct DeliveredMark(Guid[] MessageIds, Guid ConsumerId, long[] SentSequenceNumbers);
-
-/// <summary>Takes delivered marks off the consumer's hot path, and knows which committed rows this process is sending.</summary>
-internal interface IDeliveredMarks
-{
-    /// <summary>Queues the mark; false when the writer no longer accepts marks (the caller writes it itself).</summary>
-    bool TryEnqueue(DeliveredMark mark);
-
-    /// <summary>
-    /// The consumer that committed these rows sends them now: a copy of its message arriving meanwhile (whose
-    /// inbox row shows consumed but not yet delivered) leaves them to it instead of sending them a second time.
-    /// </summary>
-    void Claim(IEnumerable<long> sequenceNumbers);
-
-    /// <summary>The rows are deleted, or their sender gave up (the delivery service sends them after the hand-off delay).</summary>
-    void Release(IEnumerable<long> sequenceNumbers);
-
-    bool IsClaimed(long sequenceNumber);
-}
-
 /// <summary>
 /// Writes many consumers' delivered marks (and deletes their sent rows) in one background transaction, so a consumer
 /// acknowledges right after its sends. A lost mark only means a resend after <see cref="InboxOutboxOptions.ConsumerHandOffDelay"/>
@@ -39,6 +18,7 @@ internal interface IDeliveredMarks
 internal sealed class DeliveredMarkWriter<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IOptions<InboxOutboxOptions> options,
+    TimeProvider timeProvider,
     ILogger<DeliveredMarkWriter<TDbContext>> logger) : BackgroundService, IDeliveredMarks
     where TDbContext : DbContext
 {
@@ -100,7 +80,7 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
             {
                 try
                 {
-                    await Task.Delay(Linger, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(Linger, timeProvider, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -135,7 +115,7 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
                     batch.Count, failures, wait);
                 try
                 {
-                    await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -155,7 +135,7 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            var now = DateTime.UtcNow;
+            var now = timeProvider.GetUtcNow().UtcDateTime;
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {

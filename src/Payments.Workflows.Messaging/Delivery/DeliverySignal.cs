@@ -20,7 +20,20 @@ public sealed class DeliverySignal
         }
     }
 
-    /// <summary>Waits until notified or <paramref name="timeout"/> passes; true when notified.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        _signal.WaitAsync(timeout, cancellationToken);
+    /// <summary>Waits until notified or <paramref name="timeout"/> passes on <paramref name="timeProvider"/>; true when notified.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var notified = _signal.WaitAsync(stop.Token);
+        var elapsed = Task.Delay(timeout, timeProvider, stop.Token);
+        await Task.WhenAny(notified, elapsed).ConfigureAwait(false);
+
+        // Withdraw whichever wait is still pending; a wake-up that won the race is kept, not lost.
+        await stop.CancelAsync().ConfigureAwait(false);
+        await notified.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+        return notified.IsCompletedSuccessfully;
+    }
 }

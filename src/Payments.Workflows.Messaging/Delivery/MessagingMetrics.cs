@@ -14,7 +14,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _quarantined;
     private readonly Counter<long> _inboxExpired;
     private long _stuckOutbox;
-    private long _stuckInbox;
+    private long _incompleteInbox;
     private long _quarantinedRows;
 
     public MessagingMetrics(IMeterFactory meterFactory)
@@ -26,7 +26,7 @@ public sealed class MessagingMetrics
         _inboxExpired = meter.CreateCounter<long>("messaging.inbox.expired", "{mark}", "Inbox marks deleted after the dedupe window.");
         meter.CreateObservableGauge("messaging.outbox.stuck", () => Volatile.Read(ref _stuckOutbox), "{message}",
             "Unsent, unquarantined outbox rows overdue by more than StuckAfter (last cleanup pass).");
-        meter.CreateObservableGauge("messaging.inbox.incomplete", () => Volatile.Read(ref _stuckInbox), "{message}",
+        meter.CreateObservableGauge("messaging.inbox.incomplete", () => Volatile.Read(ref _incompleteInbox), "{message}",
             "Consumed messages whose outgoing messages are still unsent after StuckAfter (last cleanup pass).");
         meter.CreateObservableGauge("messaging.outbox.quarantined_rows", () => Volatile.Read(ref _quarantinedRows), "{message}",
             "Quarantined outbox rows waiting for an operator (last cleanup pass).");
@@ -45,7 +45,7 @@ public sealed class MessagingMetrics
     public void Report(long stuckOutbox, long incompleteInbox, long quarantinedRows)
     {
         Volatile.Write(ref _stuckOutbox, stuckOutbox);
-        Volatile.Write(ref _stuckInbox, incompleteInbox);
+        Volatile.Write(ref _incompleteInbox, incompleteInbox);
         Volatile.Write(ref _quarantinedRows, quarantinedRows);
     }
 }

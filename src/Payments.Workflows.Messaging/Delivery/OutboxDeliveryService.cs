@@ -23,6 +23,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     DeliverySignal signal,
     MessagingMetrics metrics,
     IOptions<InboxOutboxOptions> options,
+    TimeProvider timeProvider,
     ILogger<OutboxDeliveryService<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
@@ -89,7 +90,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
 
             try
             {
-                await signal.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
+                await signal.WaitAsync(wait, timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -105,7 +106,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            var now = DateTime.UtcNow;
+            var now = timeProvider.GetUtcNow().UtcDateTime;
 
             // A lock-free look first, so an idle poll never takes a write lock (SQLite) or starts a transaction.
             var anyDue = await db.Set<OutboxMessage>()
@@ -152,7 +153,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
                     {
                         failed++;
                         consecutiveFailures++;
-                        Failed(row, exception, DateTime.UtcNow);
+                        Failed(row, exception, timeProvider.GetUtcNow().UtcDateTime);
                     }
                 }
 
@@ -210,5 +211,3 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         return TimeSpan.FromTicks((long)ticks);
     }
 }
-
-internal readonly record struct DeliveryPass(int Claimed, int Sent, int Failed);

@@ -39,18 +39,3 @@ public interface ISqlDialect
     /// </summary>
     string ClaimDueOutboxMessages(TableName table, OutboxColumns columns);
 }
-
-/// <summary>Mapped column names of the inbox table.</summary>
-public sealed record InboxColumns(
-    string MessageId,
-    string ConsumerId,
-    string Received,
-    string ReceiveCount,
-    string LockId,
-    string Consumed);
-
-/// <summary>Mapped column names of the outbox table that the claim statement filters and orders on.</summary>
-public sealed record OutboxColumns(
-    string SequenceNumber,
-    string DueAt,
-    string QuarantinedAt);

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>
@@ -8,6 +6,3 @@ namespace Payments.Workflows.Messaging.Ordering;
 /// ends when that object is collected.
 /// </summary>
 public readonly record struct DeliverySequence(object Stream, string StreamName, ulong Number);
-
-/// <summary>Reads a delivery's <see cref="DeliverySequence"/>; null when the transport gives none.</summary>
-public delegate DeliverySequence? DeliverySequenceProvider(ReceiveContext context);

@@ -25,6 +25,7 @@ internal class EfBusOutboxContext<TDbContext> : ScopedBusContext, OutboxSendCont
     private readonly DeliverySignal _signal;
     private readonly IClientFactory _clientFactory;
     private readonly IServiceProvider _provider;
+    private readonly TimeProvider _timeProvider;
     private readonly Guid _outboxId = NewId.NextGuid();
     private readonly List<OutboxMessage> _rows = [];
     private IPublishEndpoint? _publishEndpoint;
@@ -32,13 +33,15 @@ internal class EfBusOutboxContext<TDbContext> : ScopedBusContext, OutboxSendCont
     private IScopedClientFactory? _scopedClientFactory;
     private bool _subscribed;
 
-    public EfBusOutboxContext(IBus bus, TDbContext db, DeliverySignal signal, IClientFactory clientFactory, IServiceProvider provider)
+    public EfBusOutboxContext(IBus bus, TDbContext db, DeliverySignal signal, IClientFactory clientFactory, IServiceProvider provider,
+        TimeProvider timeProvider)
     {
         _bus = bus;
         _db = db;
         _signal = signal;
         _clientFactory = clientFactory;
         _provider = provider;
+        _timeProvider = timeProvider;
     }
 
     public ISendEndpointProvider SendEndpointProvider =>
@@ -57,7 +60,7 @@ internal class EfBusOutboxContext<TDbContext> : ScopedBusContext, OutboxSendCont
     public Task AddSend<T>(SendContext<T> context)
         where T : class
     {
-        var row = OutboxRows.Create(context, DateTime.UtcNow, TimeSpan.Zero);
+        var row = OutboxRows.Create(context, _timeProvider.GetUtcNow().UtcDateTime, TimeSpan.Zero);
         row.OutboxId = _outboxId;
 
         lock (_rows)
@@ -101,23 +104,4 @@ internal class EfBusOutboxContext<TDbContext> : ScopedBusContext, OutboxSendCont
         if (_db.Database.CurrentTransaction is null)
             _signal.Notify();
     }
-}
-
-/// <summary>The bus outbox inside another bus's consume scope: endpoints keep that consume context's headers.</summary>
-internal sealed class EfConsumeScopedBusOutboxContext<TDbContext>(
-    IBus bus,
-    TDbContext db,
-    DeliverySignal signal,
-    IClientFactory clientFactory,
-    IServiceProvider provider,
-    ConsumeContext consumeContext) : EfBusOutboxContext<TDbContext>(bus, db, signal, clientFactory, provider)
-    where TDbContext : DbContext
-{
-    protected override ConsumeContext? ConsumeContext => consumeContext;
-
-    protected override ISendEndpointProvider CreateSendEndpointProvider(IBus bus, IServiceProvider provider) =>
-        new ScopedConsumeSendEndpointProvider(bus, consumeContext, provider);
-
-    protected override IPublishEndpointProvider CreatePublishEndpointProvider(IBus bus, IServiceProvider provider) =>
-        new ScopedConsumePublishEndpointProvider(bus, consumeContext, provider);
 }

@@ -24,6 +24,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     private readonly InboxOutboxOptions _settings;
     private readonly IOutboxFaultInjector? _faults;
     private readonly IDeliveredMarks? _marks;
+    private readonly TimeProvider _timeProvider;
     private readonly List<OutboxMessage> _added = [];
     private readonly List<long> _sent = [];
     private List<OutboxMessage>? _immediate;
@@ -39,10 +40,12 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         IReadOnlySet<Guid> fresh,
         InboxOutboxOptions settings,
         IOutboxFaultInjector? faults,
-        IDeliveredMarks? marks)
+        IDeliveredMarks? marks,
+        TimeProvider timeProvider)
         : base(context, options, provider)
     {
         _marks = marks;
+        _timeProvider = timeProvider;
         _db = db;
         _inbox = inbox;
         _messageIds = inbox.Select(r => r.MessageId).ToArray();
@@ -79,7 +82,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     {
         // The upsert wrote the consumed mark of the rows it inserted (the fresh ones): nothing to add here but the
         // delivered mark of a consumer with nothing to send.
-        var now = DateTime.UtcNow;
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
         lock (_added)
             _immediate = _added.Where(x => x.ScheduledTime is null).ToList();
 
@@ -109,7 +112,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         // After our own commit the rows are still in memory; only a redelivered copy reads them back.
         if (_immediate is null)
         {
-            var now = DateTime.UtcNow;
+            var now = _timeProvider.GetUtcNow().UtcDateTime;
             var consumerId = ConsumerId;
             var messageIds = _messageIds.Cast<Guid?>().ToArray();
             _immediate = await _db.Set<OutboxMessage>().AsNoTracking()
@@ -168,14 +171,14 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
             return;
         }
 
-        var delivered = DateTime.UtcNow;
+        var delivered = _timeProvider.GetUtcNow().UtcDateTime;
         foreach (var row in _inbox.Where(r => r.Delivered is null))
             row.Delivered = delivered;
 
         var ownTransaction = _sent.Count > 0 && _db.Database.CurrentTransaction is null
             ? await _db.Database.BeginTransactionAsync(CancellationToken).ConfigureAwait(false)
             : null;
-        await using (ownTransaction)
+        try
         {
             // The inbox row first, then its outbox rows: a redelivered copy takes the same locks in the same order
             // (its upsert locks the inbox row before it touches the rows), so the two cannot deadlock.
@@ -192,6 +195,11 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
             if (ownTransaction is not null)
                 await ownTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+                await ownTransaction.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_immediate is not null)
@@ -216,7 +224,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
     public override Task AddSend<T>(SendContext<T> context)
     {
-        var row = OutboxRows.Create(context, DateTime.UtcNow, _settings.ConsumerHandOffDelay);
+        var row = OutboxRows.Create(context, _timeProvider.GetUtcNow().UtcDateTime, _settings.ConsumerHandOffDelay);
         row.InboxMessageId = OwnerMessageId;
         row.InboxConsumerId = ConsumerId;
 

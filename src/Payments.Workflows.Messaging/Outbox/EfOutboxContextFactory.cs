@@ -19,7 +19,8 @@ namespace Payments.Workflows.Messaging.Outbox;
 public sealed class EfOutboxContextFactory<TDbContext>(
     TDbContext dbContext,
     IServiceProvider provider,
-    IOptions<InboxOutboxOptions> options) : IOutboxContextFactory<TDbContext>
+    IOptions<InboxOutboxOptions> options,
+    TimeProvider timeProvider) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
@@ -62,7 +63,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
                 }
 
                 outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, fresh, options.Value, faults,
-                    provider.GetService<DeliveredMarkWriter<TDbContext>>());
+                    provider.GetService<DeliveredMarkWriter<TDbContext>>(), timeProvider);
 
                 await next.Send(outboxContext).ConfigureAwait(false);
 
@@ -112,7 +113,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         var inbox = dbContext.Set<InboxState>();
         if (messageIds.Length > 1 && statements.UpsertInboxBatch is { } many)
         {
-            var upserted = await inbox.FromSqlRaw(many, messageIds, consumerId, DateTime.UtcNow, NewId.NextGuid())
+            var upserted = await inbox.FromSqlRaw(many, messageIds, consumerId, timeProvider.GetUtcNow().UtcDateTime, NewId.NextGuid())
                 .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
             return (upserted, Inserted(upserted));
         }
@@ -120,7 +121,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         var rows = new List<InboxState>(messageIds.Length);
         foreach (var messageId in messageIds)
         {
-            var row = await inbox.FromSqlRaw(statements.UpsertInbox, messageId, consumerId, DateTime.UtcNow, NewId.NextGuid())
+            var row = await inbox.FromSqlRaw(statements.UpsertInbox, messageId, consumerId, timeProvider.GetUtcNow().UtcDateTime, NewId.NextGuid())
                 .AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
             rows.Add(row.Single());
         }

@@ -19,14 +19,16 @@ internal sealed class EfScopedBusContextProvider<TDbContext> : IScopedBusContext
         Bind<IBus, IClientFactory> clientFactory,
         Bind<IBus, IScopedConsumeContextProvider> busConsumeContextProvider,
         IScopedConsumeContextProvider globalConsumeContextProvider,
-        IServiceProvider provider)
+        IServiceProvider provider,
+        TimeProvider timeProvider)
     {
         if (busConsumeContextProvider.Value.HasContext)
             Context = new ConsumeContextScopedBusContext(busConsumeContextProvider.Value.GetContext(), clientFactory.Value);
         else if (globalConsumeContextProvider.HasContext)
-            Context = new EfConsumeScopedBusOutboxContext<TDbContext>(bus, dbContext, signal, clientFactory.Value, provider, globalConsumeContextProvider.GetContext());
+            Context = new EfConsumeScopedBusOutboxContext<TDbContext>(bus, dbContext, signal, clientFactory.Value, provider, timeProvider,
+                globalConsumeContextProvider.GetContext());
         else
-            Context = new EfBusOutboxContext<TDbContext>(bus, dbContext, signal, clientFactory.Value, provider);
+            Context = new EfBusOutboxContext<TDbContext>(bus, dbContext, signal, clientFactory.Value, provider, timeProvider);
     }
 
     public ScopedBusContext Context { get; }

@@ -12,12 +12,3 @@ public enum OutboxFaultPoint
     /// <summary>The delivered mark committed; the incoming message is not acknowledged yet.</summary>
     AfterDeliveredMarked,
 }
-
-/// <summary>
-/// Test seam: when registered in the container, the consume path calls it at each <see cref="OutboxFaultPoint"/>.
-/// Throwing from it simulates the process dying there (the message is not acknowledged). Not for production use.
-/// </summary>
-public interface IOutboxFaultInjector
-{
-    void At(OutboxFaultPoint point, Guid messageId);
-}

@@ -2,7 +2,6 @@ using System.Data;
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Payments.Workflows.Messaging.Dialects;
 
 namespace Payments.Workflows.Messaging.Sagas;
 
@@ -82,18 +81,21 @@ public sealed class EfSagaRepositoryContextFactory<TDbContext, TSaga>(
     private async Task InTransaction(Func<Task> work, CancellationToken cancellationToken)
     {
         // ReadCommitted is enough: the row lock, not the isolation level, serialises writers of one instance.
-        await using var transaction = await dbContext.Database
+        var transaction = await dbContext.Database
             .BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        try
+        await using (transaction.ConfigureAwait(false))
         {
-            await work().ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The DbContext is scoped to this message; a retry gets a fresh one, so nothing tracked survives.
-            dbContext.ChangeTracker.Clear();
-            throw;
+            try
+            {
+                await work().ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The DbContext is scoped to this message; a retry gets a fresh one, so nothing tracked survives.
+                dbContext.ChangeTracker.Clear();
+                throw;
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Messaging.Cleanup;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
@@ -20,14 +21,15 @@ public abstract class CleanupScenarios : MessagingScenarios
     {
         await using var database = NewDatabase();
         await database.Create();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StartHost(database, options: o =>
         {
             o.DuplicateDetectionWindow = TimeSpan.FromHours(2);
             o.CleanupBatchSize = 7;
             o.StuckAfter = TimeSpan.FromMinutes(15);
             o.DeliveryServiceEnabled = false;
-        });
-        var now = DateTime.UtcNow;
+        }, clock: clock);
+        var now = clock.GetUtcNow().UtcDateTime;
         var consumerId = Guid.NewGuid();
         var stuckMessage = Guid.NewGuid();
 

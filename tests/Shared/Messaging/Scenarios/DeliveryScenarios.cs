@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 using Xunit;
@@ -10,15 +11,15 @@ namespace Payments.Workflows.Testing.Messaging.Scenarios;
 /// <summary>The bus outbox and the delivery service, run once per database provider by the derived classes.</summary>
 public abstract class DeliveryScenarios : MessagingScenarios
 {
-    // Long enough for several delivery polls (100 ms in these hosts) to have had their chance.
+    // Several delivery polls (100 ms in these hosts) on the fake clock.
     private static readonly TimeSpan ObservationWindow = TimeSpan.FromSeconds(1);
-
 
     [Fact]
     public async Task A_message_published_outside_a_consumer_leaves_only_when_the_callers_transaction_commits()
     {
         await using var database = await CreatedDatabase();
-        await using var host = await StartHost(database);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await StartHost(database, clock: clock);
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -30,7 +31,10 @@ public abstract class DeliveryScenarios : MessagingScenarios
             await publish.Publish(new WorkDone { Key = "api-1" }, TestContext.Current.CancellationToken);
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
 
-            await Task.Delay(ObservationWindow, TestContext.Current.CancellationToken);
+            // The window passes on the fake clock, and a delivery pass at its end finds nothing it may send.
+            clock.Advance(ObservationWindow);
+            var pass = await DeliveryService(host).DeliverDue(TestContext.Current.CancellationToken);
+            Assert.Equal(0, pass.Claimed);
             Assert.Equal(0, host.Deliveries.Count("api-1"));
 
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
@@ -74,7 +78,8 @@ public abstract class DeliveryScenarios : MessagingScenarios
     public async Task Rows_wait_while_the_bus_is_stopped_and_go_out_once_it_runs()
     {
         await using var database = await CreatedDatabase();
-        await using var host = await StartHost(database);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await StartHost(database, clock: clock);
         var bus = host.Services.GetRequiredService<IBusControl>();
 
         // Stop a bus that has finished starting: stopped while its receive endpoints were still starting, an in-memory
@@ -90,14 +95,18 @@ public abstract class DeliveryScenarios : MessagingScenarios
             await scope.ServiceProvider.GetRequiredService<TestDbContext>().SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
-        await Task.Delay(ObservationWindow, TestContext.Current.CancellationToken);
+        // The window passes on the fake clock, and a delivery pass at its end claims the rows but tries none of them.
+        clock.Advance(ObservationWindow);
+        var pass = await DeliveryService(host).DeliverDue(TestContext.Current.CancellationToken);
+        Assert.Equal(0, pass.Sent + pass.Failed);
         var waiting = await host.Query(db => db.OutboxMessages.ToListAsync());
         Assert.Equal(5, waiting.Count);
         Assert.All(waiting, x => Assert.Equal(0, x.DeliveryAttempts));
 
         await bus.StartAsync(TestContext.Current.CancellationToken);
 
-        await Eventually.True(() => host.Deliveries.Count("while-stopped") == 5, "the waiting rows were delivered");
+        // The delivery service looks at the bus's health again when its wait on the clock ends.
+        await EventuallyAsTimePasses(clock, () => host.Deliveries.Count("while-stopped") == 5, "the waiting rows were delivered");
         await Eventually.True(() => host.Query(db => db.OutboxMessages.CountAsync()).ContinueWith(t => t.Result == 0), "the outbox is empty");
     }
 

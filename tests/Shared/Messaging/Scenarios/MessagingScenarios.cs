@@ -1,5 +1,10 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
@@ -11,6 +16,9 @@ namespace Payments.Workflows.Testing.Messaging.Scenarios;
 /// </summary>
 public abstract class MessagingScenarios : IAsyncDisposable
 {
+    /// <summary>How far a fake clock moves per look while a test waits: the hosts' delivery poll interval.</summary>
+    protected static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
     private ITestTransport? _transport;
 
     protected abstract ITestDatabase NewDatabase();
@@ -31,12 +39,40 @@ public abstract class MessagingScenarios : IAsyncDisposable
         IOutboxFaultInjector? faults = null,
         bool recordDeliveries = true,
         DeliveryLog? deliveries = null,
-        ExpiryLog? expiries = null)
+        ExpiryLog? expiries = null,
+        TimeProvider? clock = null)
     {
         _transport ??= await NewTransport();
-        Action<IBusRegistrationConfigurator>? transport = _transport is null ? null : _transport.Configure;
-        return await MessagingHost.Start(database, options, faults, transport, recordDeliveries, deliveries, expiries);
+        var transport = _transport;
+        return await MessagingHost.Start(database, options, faults, Configure, recordDeliveries, deliveries, expiries);
+
+        void Configure(IBusRegistrationConfigurator configurator)
+        {
+            transport?.Configure(configurator);
+
+            // The messaging services read the time, and wait, on this clock instead of the system's.
+            if (clock is not null)
+                configurator.Replace(ServiceDescriptor.Singleton(typeof(TimeProvider), clock));
+        }
     }
+
+    /// <summary>The host's delivery service, so a test can run a pass itself at a moment of its choosing.</summary>
+    private protected static OutboxDeliveryService<TestDbContext> DeliveryService(MessagingHost host) =>
+        host.Services.GetServices<IHostedService>().OfType<OutboxDeliveryService<TestDbContext>>().Single();
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, moving <paramref name="clock"/> on by <see cref="Tick"/> before
+    /// each look: due times come and the background services' waits elapse as if that much time had passed.
+    /// </summary>
+    protected static Task EventuallyAsTimePasses(FakeTimeProvider clock, Func<Task<bool>> condition, string what) =>
+        Eventually.True(() =>
+        {
+            clock.Advance(Tick);
+            return condition();
+        }, what);
+
+    protected static Task EventuallyAsTimePasses(FakeTimeProvider clock, Func<bool> condition, string what) =>
+        EventuallyAsTimePasses(clock, () => Task.FromResult(condition()), what);
 
     public async ValueTask DisposeAsync()
     {

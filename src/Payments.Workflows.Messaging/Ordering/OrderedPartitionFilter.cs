@@ -1,37 +1,6 @@
 using MassTransit;
-using MassTransit.Configuration;
 
 namespace Payments.Workflows.Messaging.Ordering;
-
-/// <summary>
-/// First on the receive pipe: records that a delivery arrived and hands it its ticket; once the delivery is done
-/// with (consumed, faulted, dead-lettered or never partitioned) it lets the next one pass.
-/// </summary>
-internal sealed class DeliveryOrderReceiveFilter(OrderedPartitioner partitioner) : IFilter<ReceiveContext>
-{
-    public async Task Send(ReceiveContext context, IPipe<ReceiveContext> next)
-    {
-        if (partitioner.SequenceOf(context) is not { } sequence)
-        {
-            await next.Send(context).ConfigureAwait(false);
-            return;
-        }
-
-        var turnstile = partitioner.Stream(sequence.Stream);
-        turnstile.Arrive(sequence.Number);
-        var ticket = context.GetOrAddPayload(() => new DeliveryTicket(turnstile, sequence.StreamName, sequence.Number));
-        try
-        {
-            await next.Send(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            ticket.Pass();
-        }
-    }
-
-    public void Probe(ProbeContext context) => context.CreateFilterScope("deliveryOrder");
-}
 
 /// <summary>
 /// Runs a message in its key's partition: it joins the partition's queue only when every earlier delivery has
@@ -72,12 +41,4 @@ internal sealed class OrderedPartitionFilter<T>(OrderedPartitioner partitioner, 
         var scope = context.CreateFilterScope("orderedPartition");
         scope.Add("partitionCount", partitioner.PartitionCount);
     }
-}
-
-internal sealed class OrderedPartitionSpecification<T>(OrderedPartitioner partitioner, Func<ConsumeContext<T>, Guid> keyOf) : IPipeSpecification<ConsumeContext<T>>
-    where T : class
-{
-    public void Apply(IPipeBuilder<ConsumeContext<T>> builder) => builder.AddFilter(new OrderedPartitionFilter<T>(partitioner, keyOf));
-
-    public IEnumerable<ValidationResult> Validate() => [];
 }

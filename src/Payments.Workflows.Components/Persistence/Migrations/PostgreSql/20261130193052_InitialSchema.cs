@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
 {
     /// <inheritdoc />
-    public partial class InitialPaymentsSchema : Migration
+    public partial class InitialSchema : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -32,6 +32,24 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "InboxState",
+                schema: "payments",
+                columns: table => new
+                {
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ConsumerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LockId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Received = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ReceiveCount = table.Column<int>(type: "integer", nullable: false),
+                    Consumed = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Delivered = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InboxState", x => new { x.MessageId, x.ConsumerId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "LedgerTransactions",
                 schema: "payments",
                 columns: table => new
@@ -45,6 +63,44 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_LedgerTransactions", x => x.TransactionId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboxMessage",
+                schema: "payments",
+                columns: table => new
+                {
+                    SequenceNumber = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    InboxMessageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    InboxConsumerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OutboxId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DueAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ScheduledTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    TokenId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DeliveryAttempts = table.Column<int>(type: "integer", nullable: false),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    QuarantinedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SentTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpirationTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ContentType = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    MessageType = table.Column<string>(type: "text", nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    Headers = table.Column<string>(type: "text", nullable: true),
+                    Properties = table.Column<string>(type: "text", nullable: true),
+                    ConversationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CorrelationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    InitiatorId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: true),
+                    SourceAddress = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    DestinationAddress = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ResponseAddress = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    FaultAddress = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxMessage", x => x.SequenceNumber);
                 });
 
             migrationBuilder.CreateTable(
@@ -111,6 +167,18 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_IdempotentRequests_PaymentId",
+                schema: "payments",
+                table: "IdempotentRequests",
+                column: "PaymentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboxState_Consumed",
+                schema: "payments",
+                table: "InboxState",
+                column: "Consumed");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_AccountId_Currency",
                 schema: "payments",
                 table: "LedgerEntries",
@@ -127,6 +195,30 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                 schema: "payments",
                 table: "LedgerTransactions",
                 column: "PaymentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessage_DueAt_SequenceNumber",
+                schema: "payments",
+                table: "OutboxMessage",
+                columns: new[] { "DueAt", "SequenceNumber" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessage_InboxMessageId_InboxConsumerId",
+                schema: "payments",
+                table: "OutboxMessage",
+                columns: new[] { "InboxMessageId", "InboxConsumerId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessage_QuarantinedAt",
+                schema: "payments",
+                table: "OutboxMessage",
+                column: "QuarantinedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessage_TokenId",
+                schema: "payments",
+                table: "OutboxMessage",
+                column: "TokenId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Payments_CurrentState_CreatedAt",
@@ -149,7 +241,15 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                 schema: "payments");
 
             migrationBuilder.DropTable(
+                name: "InboxState",
+                schema: "payments");
+
+            migrationBuilder.DropTable(
                 name: "LedgerEntries",
+                schema: "payments");
+
+            migrationBuilder.DropTable(
+                name: "OutboxMessage",
                 schema: "payments");
 
             migrationBuilder.DropTable(

@@ -1,0 +1,3 @@
+namespace Payments.Workflows.Messaging.Delivery;
+
+internal readonly record struct DeliveryPass(int Claimed, int Sent, int Failed);
