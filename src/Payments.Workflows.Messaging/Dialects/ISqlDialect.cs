@@ -2,7 +2,7 @@ namespace Payments.Workflows.Messaging.Dialects;
 
 /// <summary>
 /// Every piece of SQL that differs by database provider. One implementation per provider, chosen once per
-/// DbContext type by <see cref="SqlDialects.For"/>.
+/// DbContext type by <see cref="SqlDialects.For(Microsoft.EntityFrameworkCore.DbContext)"/>.
 /// </summary>
 public interface ISqlDialect
 {

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Payments.Workflows.Messaging.Configuration;
-using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Benchmarks.LedgerPosting;
 

@@ -70,13 +70,13 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
 
             Console.WriteLine($"  maximum rate from {DateTime.UtcNow:HH:mm:ss} UTC ({options.InFlight} payments in flight)");
             var maxRate = await Measure(connectionString, counter, receives, retries, options.Payments,
-                () => driver.ClosedLoop(options.Payments, options.InFlight, cancellationToken), null, cancellationToken);
+                () => driver.ClosedLoop(options.Payments, options.InFlight, cancellationToken), null);
 
             var offered = Math.Max(1, Math.Round(maxRate.PaymentsPerSecond / 2, 1));
             var halfLoadPayments = (int)Math.Min(options.Payments, Math.Max(20, Math.Ceiling(offered * options.HalfLoadSecondsOrDefault)));
             Console.WriteLine($"  half load from {DateTime.UtcNow:HH:mm:ss} UTC ({offered} payments/s offered, {halfLoadPayments} payments)");
             var halfLoad = await Measure(connectionString, counter, receives, retries, halfLoadPayments,
-                () => driver.OpenLoop(halfLoadPayments, offered, cancellationToken), offered, cancellationToken);
+                () => driver.OpenLoop(halfLoadPayments, offered, cancellationToken), offered);
 
             var invariants = await Check(connectionString, driver, cancellationToken);
             return new PaymentLifecycleResult(maxRate.PaymentsPerSecond, maxRate, halfLoad, endpointSettings, invariants);
@@ -89,7 +89,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
 
     private async Task<PaymentPhaseResult> Measure(string connectionString, DbActivityCounter counter, ReceiveCounter receives, RetryLog retries,
         int payments,
-        Func<Task<PaymentDriver.Phase>> run, double? offered, CancellationToken cancellationToken)
+        Func<Task<PaymentDriver.Phase>> run, double? offered)
     {
         var activityBefore = counter.Snapshot();
         var statementsBefore = counter.Statements();

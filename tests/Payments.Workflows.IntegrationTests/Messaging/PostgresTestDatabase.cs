@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 

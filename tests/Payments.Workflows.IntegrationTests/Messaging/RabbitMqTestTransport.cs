@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using MassTransit;
 using Payments.Workflows.Testing.Messaging.Scenarios;
 
 namespace Payments.Workflows.IntegrationTests.Messaging;

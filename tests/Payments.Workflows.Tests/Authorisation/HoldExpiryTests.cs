@@ -1,7 +1,4 @@
 using MassTransit.Testing;
-using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Contracts;
-using Payments.Workflows.Tests.Support;
 
 namespace Payments.Workflows.Tests.Authorisation;
 

@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Configuration;

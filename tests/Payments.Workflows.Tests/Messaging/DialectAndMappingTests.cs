@@ -1,7 +1,5 @@
 using Payments.Workflows.Messaging.Dialects;
 using Payments.Workflows.Messaging.Persistence;
-using Payments.Workflows.Testing.Messaging.Scenarios.Support;
-using Xunit;
 
 namespace Payments.Workflows.Tests.Messaging;
 

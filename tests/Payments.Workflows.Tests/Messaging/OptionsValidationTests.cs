@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
-using Xunit;
 
 namespace Payments.Workflows.Tests.Messaging;
 

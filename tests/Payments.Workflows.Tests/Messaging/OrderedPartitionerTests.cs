@@ -1,5 +1,4 @@
 using Payments.Workflows.Messaging.Ordering;
-using Xunit;
 
 namespace Payments.Workflows.Tests.Messaging;
 

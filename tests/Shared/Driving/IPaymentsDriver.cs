@@ -1,5 +1,4 @@
 using Payments.Workflows.Components.Authorisation;
-using Payments.Workflows.Components.Ledger;
 
 namespace Payments.Workflows.Testing.Driving;
 

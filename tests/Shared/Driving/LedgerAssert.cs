@@ -1,5 +1,3 @@
-using Payments.Workflows.Components.Ledger;
-
 namespace Payments.Workflows.Testing.Driving;
 
 public static class LedgerAssert

@@ -1,8 +1,4 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Components.Authorisation;
-using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Testing.Driving;

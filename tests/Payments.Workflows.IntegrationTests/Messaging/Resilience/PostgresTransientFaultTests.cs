@@ -1,5 +1,4 @@
 using Npgsql;
-using Payments.Workflows.IntegrationTests.Fixtures;
 using Payments.Workflows.Messaging.Resilience;
 
 namespace Payments.Workflows.IntegrationTests.Messaging.Resilience;

@@ -1,4 +1,3 @@
-using MassTransit;
 using Payments.Workflows.Messaging.Resilience;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;

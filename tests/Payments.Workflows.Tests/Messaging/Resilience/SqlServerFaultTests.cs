@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Reflection;
 using Microsoft.Data.SqlClient;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Resilience;
 
 namespace Payments.Workflows.Tests.Messaging.Resilience;

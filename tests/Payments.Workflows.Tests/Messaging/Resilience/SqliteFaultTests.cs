@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Resilience;
 
 namespace Payments.Workflows.Tests.Messaging.Resilience;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Payments.Workflows.Messaging.Resilience;
 

@@ -1,14 +1,10 @@
 using System.Diagnostics.Metrics;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Messaging.Cleanup;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
-using Xunit;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios;
 

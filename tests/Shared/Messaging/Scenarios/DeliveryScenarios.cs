@@ -1,10 +1,6 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
-using Xunit;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios;
 

@@ -1,5 +1,3 @@
-using Xunit;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;

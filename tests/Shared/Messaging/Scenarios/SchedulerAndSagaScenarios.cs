@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
-using Xunit;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios;
 

@@ -1,7 +1,4 @@
-using MassTransit;
 using MassTransit.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Messaging.Sagas;

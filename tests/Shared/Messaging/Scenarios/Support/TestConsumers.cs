@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 

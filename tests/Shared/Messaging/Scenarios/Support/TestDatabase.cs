@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 

@@ -1,5 +1,3 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 /// <summary>A saga that schedules its own expiry: started, stopped (unschedules) or expired (publishes).</summary>
