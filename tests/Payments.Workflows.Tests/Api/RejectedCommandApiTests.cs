@@ -8,9 +8,8 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTes
     {
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
 
-        var after = await Rejected(Api.Capture(payment.PaymentId, 100.01m, "too-much"), payment.PaymentId, "too-much",
-            "Capture", "amount-exceeds-authorised");
-        Unchanged(payment, after);
+        await RejectedLeavingUnchanged(payment, Api.Capture(payment.PaymentId, 100.01m, "too-much"),
+            "too-much", "Capture", "amount-exceeds-authorised");
     }
 
     [Fact]
@@ -19,9 +18,8 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTes
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
         var captured = await Settled(Api.Capture(payment.PaymentId, 60.00m, "capture-60"), payment.PaymentId, "PartiallyCaptured");
 
-        var after = await Rejected(Api.Refund(payment.PaymentId, 60.01m, "refund-too-much"), payment.PaymentId, "refund-too-much",
-            "Refund", "amount-exceeds-captured");
-        Unchanged(captured, after);
+        await RejectedLeavingUnchanged(captured, Api.Refund(payment.PaymentId, 60.01m, "refund-too-much"),
+            "refund-too-much", "Refund", "amount-exceeds-captured");
     }
 
     [Fact]
@@ -30,9 +28,8 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTes
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
         var voided = await Settled(Api.Void(payment.PaymentId, "void"), payment.PaymentId, "Voided");
 
-        var after = await Rejected(Api.Capture(payment.PaymentId, 10.00m, "capture-after-void"), payment.PaymentId, "capture-after-void",
-            "Capture", "invalid-state");
-        Unchanged(voided, after);
+        await RejectedLeavingUnchanged(voided, Api.Capture(payment.PaymentId, 10.00m, "capture-after-void"),
+            "capture-after-void", "Capture", "invalid-state");
     }
 
     [Fact]
@@ -73,6 +70,13 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTes
         Assert.False(string.IsNullOrWhiteSpace(rejection.Reason));
         return payment;
     }
+
+    /// <summary>
+    /// Sends a command the saga must reject (see <see cref="Rejected"/>), and checks that nothing else on the payment
+    /// changed from <paramref name="before"/>.
+    /// </summary>
+    private async Task RejectedLeavingUnchanged(PaymentJson before, Task<HttpResponseMessage> send, string key, string command, string reasonCode) =>
+        Unchanged(before, await Rejected(send, before.PaymentId, key, command, reasonCode));
 
     private static void Unchanged(PaymentJson before, PaymentJson after)
     {

@@ -20,11 +20,25 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
         return paymentId;
     }
 
+    private async Task<Guid> Voided(Guid paymentId)
+    {
+        await SendAndWait(Commands.Void(paymentId), paymentId, nameof(PaymentStateMachine.Voided));
+        return paymentId;
+    }
+
     private async Task<PaymentState> SendAndWait<T>(T command, Guid paymentId, string state)
         where T : class
     {
         await Payments.Send(command);
         return await Payments.WaitForState(paymentId, state);
+    }
+
+    /// <summary>Sends <paramref name="command"/> and returns the reason code the saga rejected it with.</summary>
+    private async Task<string> RejectionOf<T>(T command, Guid paymentId, string key)
+        where T : class
+    {
+        await Payments.Send(command);
+        return (await RejectionFor(paymentId, key)).ReasonCode;
     }
 
     private async Task<PaymentCommandRejected> RejectionFor(Guid paymentId, string key)
@@ -106,10 +120,7 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
         var paymentId = await Authorised(100.00m);
         var capture = Commands.Capture(paymentId, 100.01m);
 
-        await Payments.Send(capture);
-
-        var rejection = await RejectionFor(paymentId, capture.IdempotencyKey);
-        Assert.Equal(RejectionReasons.AmountExceedsAuthorised, rejection.ReasonCode);
+        Assert.Equal(RejectionReasons.AmountExceedsAuthorised, await RejectionOf(capture, paymentId, capture.IdempotencyKey));
         var payment = await Payments.Payment(paymentId);
         Assert.Equal((nameof(PaymentStateMachine.Authorised), 0m), (payment!.CurrentState, payment.CapturedAmount));
         Assert.Single(await Payments.Ledger(paymentId));
@@ -123,9 +134,8 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
         await SendAndWait(Commands.Capture(paymentId, 40.00m), paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
         await SendAndWait(Commands.Capture(paymentId, 60.00m), paymentId, nameof(PaymentStateMachine.Captured));
         var tooMuch = Commands.Capture(paymentId, 0.01m);
-        await Payments.Send(tooMuch);
 
-        Assert.Equal(RejectionReasons.InvalidState, (await RejectionFor(paymentId, tooMuch.IdempotencyKey)).ReasonCode);
+        Assert.Equal(RejectionReasons.InvalidState, await RejectionOf(tooMuch, paymentId, tooMuch.IdempotencyKey));
         Assert.Equal(100.00m, (await Payments.Payment(paymentId))!.CapturedAmount);
         Assert.Equal(3, (await Payments.Ledger(paymentId)).Count);
     }
@@ -133,13 +143,10 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
     [Fact]
     public async Task Refund_above_the_captured_amount_is_rejected_and_changes_nothing()
     {
-        var paymentId = await PartiallyCaptured();
-        await SendAndWait(Commands.Void(paymentId), paymentId, nameof(PaymentStateMachine.Voided));
+        var paymentId = await Voided(await PartiallyCaptured());
         var refund = Commands.Refund(paymentId, 30.01m);
 
-        await Payments.Send(refund);
-
-        Assert.Equal(RejectionReasons.AmountExceedsCaptured, (await RejectionFor(paymentId, refund.IdempotencyKey)).ReasonCode);
+        Assert.Equal(RejectionReasons.AmountExceedsCaptured, await RejectionOf(refund, paymentId, refund.IdempotencyKey));
         var payment = await Payments.Payment(paymentId);
         Assert.Equal((nameof(PaymentStateMachine.Voided), 0m), (payment!.CurrentState, payment.RefundedAmount));
         Assert.Equal(3, (await Payments.Ledger(paymentId)).Count);
@@ -164,13 +171,10 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
     [Fact]
     public async Task Capture_after_void_is_rejected()
     {
-        var paymentId = await Authorised(100.00m);
-        await SendAndWait(Commands.Void(paymentId), paymentId, nameof(PaymentStateMachine.Voided));
+        var paymentId = await Voided(await Authorised(100.00m));
         var capture = Commands.Capture(paymentId, 10.00m);
 
-        await Payments.Send(capture);
-
-        Assert.Equal(RejectionReasons.InvalidState, (await RejectionFor(paymentId, capture.IdempotencyKey)).ReasonCode);
+        Assert.Equal(RejectionReasons.InvalidState, await RejectionOf(capture, paymentId, capture.IdempotencyKey));
         Assert.Equal(0m, (await Payments.Payment(paymentId))!.CapturedAmount);
         Assert.Equal(2, (await Payments.Ledger(paymentId)).Count);
     }
@@ -225,9 +229,7 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
     {
         var capture = Commands.Capture(Guid.NewGuid(), 10.00m);
 
-        await Payments.Send(capture);
-
-        Assert.Equal(RejectionReasons.PaymentNotFound, (await RejectionFor(capture.PaymentId, capture.IdempotencyKey)).ReasonCode);
+        Assert.Equal(RejectionReasons.PaymentNotFound, await RejectionOf(capture, capture.PaymentId, capture.IdempotencyKey));
         Assert.Null(await Payments.Payment(capture.PaymentId));
     }
 
@@ -241,9 +243,7 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
     {
         var command = Commands.Authorise(amount: (decimal)amount, currency: currency);
 
-        await Payments.Send(command);
-
-        Assert.Equal(reasonCode, (await RejectionFor(command.PaymentId, command.IdempotencyKey)).ReasonCode);
+        Assert.Equal(reasonCode, await RejectionOf(command, command.PaymentId, command.IdempotencyKey));
         Assert.Null(await Payments.Payment(command.PaymentId));
     }
 
