@@ -44,36 +44,24 @@ public sealed partial class DbActivityCounter : IDbTransactionInterceptor, IDbCo
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Interlocked.Increment(ref _commits);
 
     public ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
-        CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
+        CancellationToken cancellationToken = default) => ValueTask.FromResult(Counted(command, result));
 
-    public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
-    {
-        Count(command);
-        return result;
-    }
+    public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result) =>
+        Counted(command, result);
 
     public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
-        CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
+        CancellationToken cancellationToken = default) => ValueTask.FromResult(Counted(command, result));
 
-    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result) => Counted(command, result);
+
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result,
+        CancellationToken cancellationToken = default) => ValueTask.FromResult(Counted(command, result));
+
+    /// <summary>Counts <paramref name="command"/> and hands EF its <paramref name="result"/> unchanged.</summary>
+    private T Counted<T>(DbCommand command, T result)
     {
         Count(command);
         return result;
-    }
-
-    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result,
-        CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
     }
 
     private void Count(DbCommand command)

@@ -8,9 +8,10 @@ namespace Payments.Workflows.Components.Persistence;
 
 /// <summary>
 /// Saga state, ledger, API idempotency records and the messaging inbox/outbox in one database, so one
-/// transaction covers them. Each provider has a subclass that owns its migrations.
+/// transaction covers them. Each provider has a subclass that owns its migrations; the providers with schemas keep
+/// the tables in <see cref="Schema"/> (<paramref name="useSchema"/>).
 /// </summary>
-public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(options)
+public abstract class PaymentsDbContext(DbContextOptions options, bool useSchema = true) : DbContext(options)
 {
     public const string Schema = "payments";
     public const string MigrationsHistoryTable = "__EFMigrationsHistory";
@@ -25,6 +26,8 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        if (useSchema)
+            modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PaymentsDbContext).Assembly);
         modelBuilder.AddInboxOutbox();
     }

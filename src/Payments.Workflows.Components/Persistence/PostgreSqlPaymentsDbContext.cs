@@ -3,11 +3,4 @@ using Microsoft.EntityFrameworkCore;
 namespace Payments.Workflows.Components.Persistence;
 
 /// <summary>The PostgreSql context, which owns the PostgreSql migrations; its tables live in <see cref="PaymentsDbContext.Schema"/>.</summary>
-internal sealed class PostgreSqlPaymentsDbContext(DbContextOptions<PostgreSqlPaymentsDbContext> options) : PaymentsDbContext(options)
-{
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        modelBuilder.HasDefaultSchema(Schema);
-        base.OnModelCreating(modelBuilder);
-    }
-}
+internal sealed class PostgreSqlPaymentsDbContext(DbContextOptions<PostgreSqlPaymentsDbContext> options) : PaymentsDbContext(options);

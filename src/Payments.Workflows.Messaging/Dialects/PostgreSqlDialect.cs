@@ -6,7 +6,7 @@ public sealed class PostgreSqlDialect : ISqlDialect
 
     public string ProviderName => "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    public string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    public string Quote(string identifier) => SqlText.DoubleQuoted(identifier);
 
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {SqlText.KeyPredicate(this, keyColumns)} FOR UPDATE";
@@ -14,12 +14,12 @@ public sealed class PostgreSqlDialect : ISqlDialect
     // ON CONFLICT DO UPDATE takes the row lock a concurrent copy then waits on; at READ COMMITTED the waiter
     // re-reads the committed row, so it sees the winner's Consumed mark instead of failing.
     public string UpsertInbox(TableName table, InboxColumns c) =>
-        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
+        $"INSERT INTO {SqlText.Qualified(this, table)} AS t {SqlText.InboxInsertColumns(this, c)} " +
         "VALUES ({0}, {1}, {2}, 1, {3}, {2}) " +
         CountAgainOnConflict(c);
 
     public string? UpsertInboxBatch(TableName table, InboxColumns c) =>
-        $"INSERT INTO {SqlText.Qualified(this, table)} AS t ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
+        $"INSERT INTO {SqlText.Qualified(this, table)} AS t {SqlText.InboxInsertColumns(this, c)} " +
         "SELECT m, {1}, {2}, 1, {3}, {2} FROM unnest({0}::uuid[]) AS m ORDER BY m " +
         CountAgainOnConflict(c);
 
@@ -29,6 +29,6 @@ public sealed class PostgreSqlDialect : ISqlDialect
         "RETURNING *";
 
     public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
-        $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} " +
+        $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {SqlText.DueAndNotQuarantined(this, c)} " +
         $"ORDER BY {Quote(c.SequenceNumber)} LIMIT {{1}} FOR UPDATE SKIP LOCKED";
 }

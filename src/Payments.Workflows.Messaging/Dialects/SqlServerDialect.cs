@@ -21,7 +21,7 @@ public sealed class SqlServerDialect : ISqlDialect
         $"MERGE {SqlText.Qualified(this, table)} WITH (HOLDLOCK) AS t " +
         $"USING (SELECT {{0}} AS m, {{1}} AS c) AS s ON t.{Quote(c.MessageId)} = s.m AND t.{Quote(c.ConsumerId)} = s.c " +
         $"WHEN MATCHED THEN UPDATE SET t.{Quote(c.ReceiveCount)} = t.{Quote(c.ReceiveCount)} + 1, t.{Quote(c.LockId)} = {{3}} " +
-        $"WHEN NOT MATCHED THEN INSERT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) VALUES (s.m, s.c, {{2}}, 1, {{3}}, {{2}}) " +
+        $"WHEN NOT MATCHED THEN INSERT {SqlText.InboxInsertColumns(this, c)} VALUES (s.m, s.c, {{2}}, 1, {{3}}, {{2}}) " +
         "OUTPUT inserted.*;";
 
     // One MERGE per message, in message id order; a table-valued parameter would need a user-defined type.
@@ -30,5 +30,5 @@ public sealed class SqlServerDialect : ISqlDialect
     // READPAST skips rows another instance has claimed; UPDLOCK keeps ours until commit.
     public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
         $"SELECT TOP ({{1}}) * FROM {SqlText.Qualified(this, table)} WITH (UPDLOCK, READPAST, ROWLOCK) " +
-        $"WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} ORDER BY {Quote(c.SequenceNumber)}";
+        $"WHERE {SqlText.DueAndNotQuarantined(this, c)} ORDER BY {Quote(c.SequenceNumber)}";
 }

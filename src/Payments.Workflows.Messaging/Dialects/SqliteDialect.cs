@@ -10,14 +10,14 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string ProviderName => "Microsoft.EntityFrameworkCore.Sqlite";
 
-    public string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    public string Quote(string identifier) => SqlText.DoubleQuoted(identifier);
 
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {Quote(table.Name)} WHERE {SqlText.KeyPredicate(this, keyColumns)}";
 
     // UPSERT … RETURNING needs SQLite 3.35; the bundled e_sqlite3 is newer. The write lock is the database's.
     public string UpsertInbox(TableName table, InboxColumns c) =>
-        $"INSERT INTO {Quote(table.Name)} ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}, {Quote(c.Received)}, {Quote(c.ReceiveCount)}, {Quote(c.LockId)}, {Quote(c.Consumed)}) " +
+        $"INSERT INTO {Quote(table.Name)} {SqlText.InboxInsertColumns(this, c)} " +
         "VALUES ({0}, {1}, {2}, 1, {3}, {2}) " +
         $"ON CONFLICT ({Quote(c.MessageId)}, {Quote(c.ConsumerId)}) DO UPDATE SET {Quote(c.ReceiveCount)} = {Quote(c.ReceiveCount)} + 1, {Quote(c.LockId)} = excluded.{Quote(c.LockId)} " +
         "RETURNING *";
@@ -27,6 +27,6 @@ public sealed class SqliteDialect : ISqlDialect
 
     // No SKIP LOCKED: the claiming transaction holds the single write lock, so a second instance waits its turn.
     public string ClaimDueOutboxMessages(TableName table, OutboxColumns c) =>
-        $"SELECT * FROM {Quote(table.Name)} WHERE {Quote(c.QuarantinedAt)} IS NULL AND {Quote(c.DueAt)} <= {{0}} " +
+        $"SELECT * FROM {Quote(table.Name)} WHERE {SqlText.DueAndNotQuarantined(this, c)} " +
         $"ORDER BY {Quote(c.SequenceNumber)} LIMIT {{1}}";
 }

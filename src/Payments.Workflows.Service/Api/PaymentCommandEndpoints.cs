@@ -21,24 +21,24 @@ internal static class PaymentCommandEndpoints
             .WithName("CapturePayment")
             .WithSummary("Capture all or part of what is authorised.")
             .Accepts<AmountRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
         payment.MapPost("/void", Void)
             .WithName("VoidPayment")
             .WithSummary("Release the uncaptured remainder of the authorisation.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
         payment.MapPost("/refunds", Refund)
             .WithName("RefundPayment")
             .WithSummary("Give back all or part of what was captured.")
             .Accepts<AmountRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
         return app;
     }
+
+    /// <summary>What a payment command can be answered with besides 202: bad input, an unknown payment, a reused key.</summary>
+    private static RouteHandlerBuilder ProducesCommandProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Capture(
         string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,

@@ -62,39 +62,19 @@ public sealed class PaymentDriver(ISendEndpoint commands)
         return phase;
     }
 
-    public async Task OnAuthorised(PaymentAuthorised message, CancellationToken cancellationToken)
-    {
-        if (FirstAnswer(message.PaymentId, static r => Once(ref r.AuthorisedSeen)) is not { } run)
-            return;
-        if (run.Plan.Captures)
-            await Send(run, new CapturePayment { PaymentId = run.PaymentId, IdempotencyKey = $"capture-{run.PaymentId:N}", Amount = run.Plan.Amount }, cancellationToken);
-        else
-            Complete(run);
-    }
+    public Task OnAuthorised(PaymentAuthorised message, CancellationToken cancellationToken) =>
+        Continue(message.PaymentId, static r => Once(ref r.AuthorisedSeen), static run => run.Plan.Captures
+            ? new CapturePayment { PaymentId = run.PaymentId, IdempotencyKey = $"capture-{run.PaymentId:N}", Amount = run.Plan.Amount }
+            : null, cancellationToken);
 
-    public void OnDeclined(PaymentDeclined message)
-    {
-        if (FirstAnswer(message.PaymentId, static r => Once(ref r.DeclinedSeen)) is not { } run)
-            return;
-        Complete(run);
-    }
+    public void OnDeclined(PaymentDeclined message) => Finish(message.PaymentId, static r => Once(ref r.DeclinedSeen));
 
-    public async Task OnCaptured(PaymentCaptured message, CancellationToken cancellationToken)
-    {
-        if (FirstAnswer(message.PaymentId, static r => Once(ref r.CapturedSeen)) is not { } run)
-            return;
-        if (run.Plan.Outcome == PaymentOutcome.PartiallyRefunded)
-            await Send(run, new RefundPayment { PaymentId = run.PaymentId, IdempotencyKey = $"refund-{run.PaymentId:N}", Amount = run.Plan.RefundAmount }, cancellationToken);
-        else
-            Complete(run);
-    }
+    public Task OnCaptured(PaymentCaptured message, CancellationToken cancellationToken) =>
+        Continue(message.PaymentId, static r => Once(ref r.CapturedSeen), static run => run.Plan.Outcome == PaymentOutcome.PartiallyRefunded
+            ? new RefundPayment { PaymentId = run.PaymentId, IdempotencyKey = $"refund-{run.PaymentId:N}", Amount = run.Plan.RefundAmount }
+            : null, cancellationToken);
 
-    public void OnRefunded(PaymentRefunded message)
-    {
-        if (FirstAnswer(message.PaymentId, static r => Once(ref r.RefundedSeen)) is not { } run)
-            return;
-        Complete(run);
-    }
+    public void OnRefunded(PaymentRefunded message) => Finish(message.PaymentId, static r => Once(ref r.RefundedSeen));
 
     public void OnRejected(PaymentCommandRejected message) =>
         _rejections.Enqueue($"{message.Command} {message.PaymentId}: {message.ReasonCode} {message.Reason}");
@@ -124,6 +104,28 @@ public sealed class PaymentDriver(ISendEndpoint commands)
         await commands.Send(command, c => c.MessageId = NewId.NextGuid(), cancellationToken);
         if (run.Plan.Duplicated)
             await commands.Send(command, c => c.MessageId = NewId.NextGuid(), cancellationToken);
+    }
+
+    /// <summary>
+    /// On the payment's first answer of this kind (<paramref name="once"/>): sends the <paramref name="next"/> command
+    /// where its plan has one, otherwise the payment is done.
+    /// </summary>
+    private async Task Continue<T>(Guid paymentId, Func<PaymentRun, bool> once, Func<PaymentRun, T?> next, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (FirstAnswer(paymentId, once) is not { } run)
+            return;
+        if (next(run) is { } command)
+            await Send(run, command, cancellationToken);
+        else
+            Complete(run);
+    }
+
+    /// <summary>On the payment's first final answer of this kind (<paramref name="once"/>), the payment is done.</summary>
+    private void Finish(Guid paymentId, Func<PaymentRun, bool> once)
+    {
+        if (FirstAnswer(paymentId, once) is { } run)
+            Complete(run);
     }
 
     private static void Complete(PaymentRun run)

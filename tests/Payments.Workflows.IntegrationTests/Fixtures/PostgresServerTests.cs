@@ -13,11 +13,11 @@ public sealed class PostgresServerTests(PostgresServer postgres)
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Cancellation);
-        var database = (string?)await Scalar(connection, "SELECT current_database()");
-        var tables = (long?)await Scalar(connection, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
-        await Scalar(connection, "CREATE TABLE ledger_entry (id int PRIMARY KEY, amount numeric(19,4) NOT NULL)");
-        await Scalar(connection, "INSERT INTO ledger_entry VALUES (1, 12.5), (2, -12.5)");
-        var balance = (decimal?)await Scalar(connection, "SELECT sum(amount) FROM ledger_entry");
+        var database = (string?)await Sql.Scalar(connection, "SELECT current_database()");
+        var tables = (long?)await Sql.Scalar(connection, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+        await Sql.Scalar(connection, "CREATE TABLE ledger_entry (id int PRIMARY KEY, amount numeric(19,4) NOT NULL)");
+        await Sql.Scalar(connection, "INSERT INTO ledger_entry VALUES (1, 12.5), (2, -12.5)");
+        var balance = (decimal?)await Sql.Scalar(connection, "SELECT sum(amount) FROM ledger_entry");
 
         Assert.StartsWith("fixture_check_", database, StringComparison.Ordinal);
         Assert.Equal(0, tables);
@@ -33,12 +33,12 @@ public sealed class PostgresServerTests(PostgresServer postgres)
         await using (var connection = new NpgsqlConnection(first))
         {
             await connection.OpenAsync(Cancellation);
-            await Scalar(connection, "CREATE TABLE only_in_first (id int)");
+            await Sql.Scalar(connection, "CREATE TABLE only_in_first (id int)");
         }
 
         await using var other = new NpgsqlConnection(second);
         await other.OpenAsync(Cancellation);
-        var seen = await Scalar(other, "SELECT to_regclass('public.only_in_first')::text");
+        var seen = await Sql.Scalar(other, "SELECT to_regclass('public.only_in_first')::text");
 
         Assert.NotEqual(first, second);
         Assert.Null(seen);
@@ -79,12 +79,5 @@ public sealed class PostgresServerTests(PostgresServer postgres)
         Assert.Contains("PAYMENTS_TEST_POSTGRES", failure.Message, StringComparison.Ordinal);
         Assert.Contains("bash infra/scripts/start-services.sh", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Docker engine", failure.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync(Cancellation);
-        return value is DBNull ? null : value;
     }
 }

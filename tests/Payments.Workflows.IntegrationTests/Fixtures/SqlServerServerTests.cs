@@ -15,18 +15,18 @@ public sealed class SqlServerServerTests(SqlServerServer sqlServer)
         await using (var connection = new SqlConnection(connectionString))
         {
             await connection.OpenAsync(Cancellation);
-            Assert.Equal(name, await Scalar(connection, "SELECT DB_NAME()"));
-            Assert.Equal(0, await Scalar(connection, "SELECT COUNT(*) FROM sys.tables"));
-            await Scalar(connection, "CREATE TABLE ledger_entry (id int PRIMARY KEY, amount decimal(19,4) NOT NULL)");
-            await Scalar(connection, "INSERT INTO ledger_entry VALUES (1, 12.5), (2, -12.5)");
-            Assert.Equal(0m, await Scalar(connection, "SELECT SUM(amount) FROM ledger_entry"));
+            Assert.Equal(name, await Sql.Scalar(connection, "SELECT DB_NAME()"));
+            Assert.Equal(0, await Sql.Scalar(connection, "SELECT COUNT(*) FROM sys.tables"));
+            await Sql.Scalar(connection, "CREATE TABLE ledger_entry (id int PRIMARY KEY, amount decimal(19,4) NOT NULL)");
+            await Sql.Scalar(connection, "INSERT INTO ledger_entry VALUES (1, 12.5), (2, -12.5)");
+            Assert.Equal(0m, await Sql.Scalar(connection, "SELECT SUM(amount) FROM ledger_entry"));
         }
 
         await sqlServer.DropDatabaseAsync(connectionString, Cancellation);
 
         await using var server = new SqlConnection(await sqlServer.GetConnectionStringAsync(Cancellation));
         await server.OpenAsync(Cancellation);
-        Assert.Null(await Scalar(server, $"SELECT DB_ID(N'{name}')"));
+        Assert.Null(await Sql.Scalar(server, $"SELECT DB_ID(N'{name}')"));
     }
 
     [Fact]
@@ -48,12 +48,5 @@ public sealed class SqlServerServerTests(SqlServerServer sqlServer)
         Assert.False(await nowhere.IsAvailableAsync(Cancellation));
         Assert.NotNull(skipped);
         Assert.Contains(SqlServerServer.SkipReason, skipped.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<object?> Scalar(SqlConnection connection, string sql)
-    {
-        await using var command = new SqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync(Cancellation);
-        return value is DBNull ? null : value;
     }
 }

@@ -8,44 +8,36 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTes
     {
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
 
-        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 100.01m, "too-much"));
-
-        var after = await RejectionSeen(payment.PaymentId, "too-much", "Capture", "amount-exceeds-authorised");
-        Unchanged(payment, after);
+        await RejectedLeavingUnchanged(payment, Api.Capture(payment.PaymentId, 100.01m, "too-much"),
+            "too-much", "Capture", "amount-exceeds-authorised");
     }
 
     [Fact]
     public async Task Refund_beyond_the_captured_amount_is_rejected()
     {
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
-        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 60.00m, "capture-60"));
-        var captured = await Api.WaitForState(payment.PaymentId, "PartiallyCaptured");
+        var captured = await Settled(Api.Capture(payment.PaymentId, 60.00m, "capture-60"), payment.PaymentId, "PartiallyCaptured");
 
-        await PaymentsApiClient.Accepted(await Api.Refund(payment.PaymentId, 60.01m, "refund-too-much"));
-
-        var after = await RejectionSeen(payment.PaymentId, "refund-too-much", "Refund", "amount-exceeds-captured");
-        Unchanged(captured, after);
+        await RejectedLeavingUnchanged(captured, Api.Refund(payment.PaymentId, 60.01m, "refund-too-much"),
+            "refund-too-much", "Refund", "amount-exceeds-captured");
     }
 
     [Fact]
     public async Task Capture_after_a_void_is_rejected()
     {
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
-        await PaymentsApiClient.Accepted(await Api.Void(payment.PaymentId, "void"));
-        var voided = await Api.WaitForState(payment.PaymentId, "Voided");
+        var voided = await Settled(Api.Void(payment.PaymentId, "void"), payment.PaymentId, "Voided");
 
-        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 10.00m, "capture-after-void"));
-
-        var after = await RejectionSeen(payment.PaymentId, "capture-after-void", "Capture", "invalid-state");
-        Unchanged(voided, after);
+        await RejectedLeavingUnchanged(voided, Api.Capture(payment.PaymentId, 10.00m, "capture-after-void"),
+            "capture-after-void", "Capture", "invalid-state");
     }
 
     [Fact]
     public async Task A_rejected_command_repeated_with_its_key_is_still_rejected_once()
     {
         var payment = await Api.Authorised(Merchant, Customer, 100.00m);
-        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 500.00m, "rejected-twice"));
-        await RejectionSeen(payment.PaymentId, "rejected-twice", "Capture", "amount-exceeds-authorised");
+        await Rejected(Api.Capture(payment.PaymentId, 500.00m, "rejected-twice"), payment.PaymentId, "rejected-twice",
+            "Capture", "amount-exceeds-authorised");
 
         await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 500.00m, "rejected-twice"));
 
@@ -53,20 +45,38 @@ public sealed class RejectedCommandApiTests(PaymentsApiFixture fixture) : ApiTes
         await Eventually.Matches(_ => Task.FromResult(Fixture.Published<PaymentCommandRejected>()
                 .Count(e => e.PaymentId == payment.PaymentId && e.IdempotencyKey == "rejected-twice")),
             rejections => rejections == 2, "the rejection published twice");
-        await PaymentsApiClient.Accepted(await Api.Capture(payment.PaymentId, 10.00m, "after"));
-        var after = await Api.WaitForState(payment.PaymentId, "PartiallyCaptured");
+        var after = await Settled(Api.Capture(payment.PaymentId, 10.00m, "after"), payment.PaymentId, "PartiallyCaptured");
         Assert.Single(after.Rejections);
         Assert.Equal(10.00m, after.CapturedAmount);
     }
 
-    private async Task<PaymentJson> RejectionSeen(Guid paymentId, string key, string command, string reasonCode)
+    /// <summary>Sends a command the API accepts and waits for the payment to reach <paramref name="state"/>.</summary>
+    private async Task<PaymentJson> Settled(Task<HttpResponseMessage> send, Guid paymentId, string state)
     {
+        await PaymentsApiClient.Accepted(await send);
+        return await Api.WaitForState(paymentId, state);
+    }
+
+    /// <summary>
+    /// Sends a command the API accepts and waits for the saga's rejection of it (by <paramref name="key"/>), the only one
+    /// on the payment, with that command and reason.
+    /// </summary>
+    private async Task<PaymentJson> Rejected(Task<HttpResponseMessage> send, Guid paymentId, string key, string command, string reasonCode)
+    {
+        await PaymentsApiClient.Accepted(await send);
         var payment = await Api.WaitFor(paymentId, p => p.Rejections.Any(r => r.IdempotencyKey == key), $"a rejection of {key}");
         var rejection = Assert.Single(payment.Rejections);
         Assert.Equal((command, reasonCode), (rejection.Command, rejection.ReasonCode));
         Assert.False(string.IsNullOrWhiteSpace(rejection.Reason));
         return payment;
     }
+
+    /// <summary>
+    /// Sends a command the saga must reject (see <see cref="Rejected"/>), and checks that nothing else on the payment
+    /// changed from <paramref name="before"/>.
+    /// </summary>
+    private async Task RejectedLeavingUnchanged(PaymentJson before, Task<HttpResponseMessage> send, string key, string command, string reasonCode) =>
+        Unchanged(before, await Rejected(send, before.PaymentId, key, command, reasonCode));
 
     private static void Unchanged(PaymentJson before, PaymentJson after)
     {

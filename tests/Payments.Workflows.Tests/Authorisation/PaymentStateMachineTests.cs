@@ -1,29 +1,51 @@
 using MassTransit.Testing;
+using Payments.Workflows.Components.Authorisation;
 
 namespace Payments.Workflows.Tests.Authorisation;
 
-public sealed class PaymentStateMachineTests : IAsyncLifetime
+public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLasting("01:00:00"))
 {
-    private PaymentsHarness _payments = null!;
-
-    public async ValueTask InitializeAsync() =>
-        _payments = await PaymentsHarness.Start(new Dictionary<string, string?> { ["Payments:HoldDuration"] = "01:00:00" });
-
-    public ValueTask DisposeAsync() => _payments.DisposeAsync();
-
     private async Task<Guid> Authorised(decimal amount = 100.00m)
     {
         var command = Commands.Authorise(amount: amount);
-        await _payments.Send(command);
-        await _payments.WaitForState(command.PaymentId, "Authorised");
+        await SendAndWait(command, command.PaymentId, nameof(PaymentStateMachine.Authorised));
         return command.PaymentId;
+    }
+
+    /// <summary>A payment authorised for 100.00 with 30.00 of it captured.</summary>
+    private async Task<Guid> PartiallyCaptured()
+    {
+        var paymentId = await Authorised(100.00m);
+        await SendAndWait(Commands.Capture(paymentId, 30.00m), paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
+        return paymentId;
+    }
+
+    private async Task<Guid> Voided(Guid paymentId)
+    {
+        await SendAndWait(Commands.Void(paymentId), paymentId, nameof(PaymentStateMachine.Voided));
+        return paymentId;
+    }
+
+    private async Task<PaymentState> SendAndWait<T>(T command, Guid paymentId, string state)
+        where T : class
+    {
+        await Payments.Send(command);
+        return await Payments.WaitForState(paymentId, state);
+    }
+
+    /// <summary>Sends <paramref name="command"/> and returns the reason code the saga rejected it with.</summary>
+    private async Task<string> RejectionOf<T>(T command, Guid paymentId, string key)
+        where T : class
+    {
+        await Payments.Send(command);
+        return (await RejectionFor(paymentId, key)).ReasonCode;
     }
 
     private async Task<PaymentCommandRejected> RejectionFor(Guid paymentId, string key)
     {
-        Assert.True(await _payments.SawEvents<PaymentCommandRejected>(
+        Assert.True(await Payments.SawEvents<PaymentCommandRejected>(
             m => m.PaymentId == paymentId && m.IdempotencyKey == key));
-        return _payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId && m.IdempotencyKey == key)[0];
+        return Payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId && m.IdempotencyKey == key)[0];
     }
 
     [Fact]
@@ -31,12 +53,12 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var paymentId = await Authorised(100.00m);
 
-        var payment = await _payments.Payment(paymentId);
+        var payment = await Payments.Payment(paymentId);
         Assert.Equal(100.00m, payment!.AuthorisedAmount);
         Assert.NotNull(payment.ExpiresAt);
-        Assert.True(await _payments.SawEvents<PaymentAuthorised>(
+        Assert.True(await Payments.SawEvents<PaymentAuthorised>(
             m => m.PaymentId == paymentId));
-        var ledger = await _payments.Ledger(paymentId);
+        var ledger = await Payments.Ledger(paymentId);
         var hold = Assert.Single(ledger);
         Assert.Equal(LedgerOperation.Authorise, hold.Operation);
         Assert.All(hold.Entries, e => Assert.Equal(LedgerEntryStatus.Pending, e.Status));
@@ -47,22 +69,20 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     public async Task Declined_card_ends_Declined_with_no_ledger_posting()
     {
         var command = Commands.Authorise(cardToken: "tok_decline");
-        await _payments.Send(command);
 
-        await _payments.WaitForState(command.PaymentId, "Declined");
-        Assert.True(await _payments.SawEvents<PaymentDeclined>(
+        await SendAndWait(command, command.PaymentId, nameof(PaymentStateMachine.Declined));
+        Assert.True(await Payments.SawEvents<PaymentDeclined>(
             m => m.PaymentId == command.PaymentId));
-        Assert.Empty(await _payments.Ledger(command.PaymentId));
+        Assert.Empty(await Payments.Ledger(command.PaymentId));
     }
 
     [Fact]
     public async Task Transient_acquirer_failures_are_retried_until_approved()
     {
         var command = Commands.Authorise(cardToken: "tok_transient");
-        await _payments.Send(command);
 
-        await _payments.WaitForState(command.PaymentId, "Authorised");
-        Assert.Single(await _payments.Ledger(command.PaymentId));
+        await SendAndWait(command, command.PaymentId, nameof(PaymentStateMachine.Authorised));
+        Assert.Single(await Payments.Ledger(command.PaymentId));
     }
 
     [Fact]
@@ -70,17 +90,15 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var paymentId = await Authorised(100.00m);
 
-        await _payments.Send(Commands.Capture(paymentId, 60.00m));
-        await _payments.WaitForState(paymentId, "PartiallyCaptured");
-        await _payments.Send(Commands.Refund(paymentId, 25.00m));
-        var payment = await _payments.WaitForState(paymentId, "PartiallyRefunded");
+        await SendAndWait(Commands.Capture(paymentId, 60.00m), paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
+        var payment = await SendAndWait(Commands.Refund(paymentId, 25.00m), paymentId, nameof(PaymentStateMachine.PartiallyRefunded));
 
         Assert.Equal((100.00m, 60.00m, 25.00m), (payment.AuthorisedAmount, payment.CapturedAmount, payment.RefundedAmount));
-        var ledger = await _payments.Ledger(paymentId);
+        var ledger = await Payments.Ledger(paymentId);
         Assert.Equal([LedgerOperation.Authorise, LedgerOperation.Capture, LedgerOperation.Refund, LedgerOperation.Release],
             ledger.Select(t => t.Operation).Order());
         LedgerAssert.Balances(ledger);
-        LedgerAssert.SumsToZero(await _payments.AllEntries());
+        LedgerAssert.SumsToZero(await Payments.AllEntries());
     }
 
     [Fact]
@@ -88,15 +106,12 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var paymentId = await Authorised(50.00m);
 
-        await _payments.Send(Commands.Capture(paymentId, 50.00m));
-        await _payments.WaitForState(paymentId, "Captured");
-        await _payments.Send(Commands.Refund(paymentId, 20.00m));
-        await _payments.WaitForState(paymentId, "PartiallyRefunded");
-        await _payments.Send(Commands.Refund(paymentId, 30.00m));
+        await SendAndWait(Commands.Capture(paymentId, 50.00m), paymentId, nameof(PaymentStateMachine.Captured));
+        await SendAndWait(Commands.Refund(paymentId, 20.00m), paymentId, nameof(PaymentStateMachine.PartiallyRefunded));
 
-        var payment = await _payments.WaitForState(paymentId, "Refunded");
+        var payment = await SendAndWait(Commands.Refund(paymentId, 30.00m), paymentId, nameof(PaymentStateMachine.Refunded));
         Assert.Equal(50.00m, payment.RefundedAmount);
-        LedgerAssert.Balances(await _payments.Ledger(paymentId));
+        LedgerAssert.Balances(await Payments.Ledger(paymentId));
     }
 
     [Fact]
@@ -105,13 +120,10 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         var paymentId = await Authorised(100.00m);
         var capture = Commands.Capture(paymentId, 100.01m);
 
-        await _payments.Send(capture);
-
-        var rejection = await RejectionFor(paymentId, capture.IdempotencyKey);
-        Assert.Equal(RejectionReasons.AmountExceedsAuthorised, rejection.ReasonCode);
-        var payment = await _payments.Payment(paymentId);
-        Assert.Equal(("Authorised", 0m), (payment!.CurrentState, payment.CapturedAmount));
-        Assert.Single(await _payments.Ledger(paymentId));
+        Assert.Equal(RejectionReasons.AmountExceedsAuthorised, await RejectionOf(capture, paymentId, capture.IdempotencyKey));
+        var payment = await Payments.Payment(paymentId);
+        Assert.Equal((nameof(PaymentStateMachine.Authorised), 0m), (payment!.CurrentState, payment.CapturedAmount));
+        Assert.Single(await Payments.Ledger(paymentId));
     }
 
     [Fact]
@@ -119,68 +131,52 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var paymentId = await Authorised(100.00m);
 
-        await _payments.Send(Commands.Capture(paymentId, 40.00m));
-        await _payments.WaitForState(paymentId, "PartiallyCaptured");
-        await _payments.Send(Commands.Capture(paymentId, 60.00m));
-        await _payments.WaitForState(paymentId, "Captured");
+        await SendAndWait(Commands.Capture(paymentId, 40.00m), paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
+        await SendAndWait(Commands.Capture(paymentId, 60.00m), paymentId, nameof(PaymentStateMachine.Captured));
         var tooMuch = Commands.Capture(paymentId, 0.01m);
-        await _payments.Send(tooMuch);
 
-        Assert.Equal(RejectionReasons.InvalidState, (await RejectionFor(paymentId, tooMuch.IdempotencyKey)).ReasonCode);
-        Assert.Equal(100.00m, (await _payments.Payment(paymentId))!.CapturedAmount);
-        Assert.Equal(3, (await _payments.Ledger(paymentId)).Count);
+        Assert.Equal(RejectionReasons.InvalidState, await RejectionOf(tooMuch, paymentId, tooMuch.IdempotencyKey));
+        Assert.Equal(100.00m, (await Payments.Payment(paymentId))!.CapturedAmount);
+        Assert.Equal(3, (await Payments.Ledger(paymentId)).Count);
     }
 
     [Fact]
     public async Task Refund_above_the_captured_amount_is_rejected_and_changes_nothing()
     {
-        var paymentId = await Authorised(100.00m);
-        await _payments.Send(Commands.Capture(paymentId, 30.00m));
-        await _payments.WaitForState(paymentId, "PartiallyCaptured");
-        await _payments.Send(Commands.Void(paymentId));
-        await _payments.WaitForState(paymentId, "Voided");
+        var paymentId = await Voided(await PartiallyCaptured());
         var refund = Commands.Refund(paymentId, 30.01m);
 
-        await _payments.Send(refund);
-
-        Assert.Equal(RejectionReasons.AmountExceedsCaptured, (await RejectionFor(paymentId, refund.IdempotencyKey)).ReasonCode);
-        var payment = await _payments.Payment(paymentId);
-        Assert.Equal(("Voided", 0m), (payment!.CurrentState, payment.RefundedAmount));
-        Assert.Equal(3, (await _payments.Ledger(paymentId)).Count);
+        Assert.Equal(RejectionReasons.AmountExceedsCaptured, await RejectionOf(refund, paymentId, refund.IdempotencyKey));
+        var payment = await Payments.Payment(paymentId);
+        Assert.Equal((nameof(PaymentStateMachine.Voided), 0m), (payment!.CurrentState, payment.RefundedAmount));
+        Assert.Equal(3, (await Payments.Ledger(paymentId)).Count);
     }
 
     [Fact]
     public async Task Void_releases_the_uncaptured_remainder()
     {
-        var paymentId = await Authorised(100.00m);
-        await _payments.Send(Commands.Capture(paymentId, 30.00m));
-        await _payments.WaitForState(paymentId, "PartiallyCaptured");
+        var paymentId = await PartiallyCaptured();
 
-        await _payments.Send(Commands.Void(paymentId));
-        await _payments.WaitForState(paymentId, "Voided");
+        await SendAndWait(Commands.Void(paymentId), paymentId, nameof(PaymentStateMachine.Voided));
 
-        Assert.True(await _payments.SawEvents<PaymentVoided>(
+        Assert.True(await Payments.SawEvents<PaymentVoided>(
             m => m.PaymentId == paymentId && m.ReleasedAmount == 70.00m));
-        var release = (await _payments.Ledger(paymentId)).Single(t => t.Operation == LedgerOperation.Void);
+        var release = (await Payments.Ledger(paymentId)).Single(t => t.Operation == LedgerOperation.Void);
         Assert.Equal(70.00m, release.Entries.Where(e => e.Status == LedgerEntryStatus.Pending).Sum(e => e.Debit));
         // Every pending hold is now resolved: the pending entries of the payment net to zero.
-        var pending = (await _payments.Ledger(paymentId)).SelectMany(t => t.Entries).Where(e => e.Status == LedgerEntryStatus.Pending);
+        var pending = (await Payments.Ledger(paymentId)).SelectMany(t => t.Entries).Where(e => e.Status == LedgerEntryStatus.Pending);
         Assert.All(pending.GroupBy(e => e.AccountId), g => Assert.Equal(0m, g.Sum(e => e.Debit - e.Credit)));
     }
 
     [Fact]
     public async Task Capture_after_void_is_rejected()
     {
-        var paymentId = await Authorised(100.00m);
-        await _payments.Send(Commands.Void(paymentId));
-        await _payments.WaitForState(paymentId, "Voided");
+        var paymentId = await Voided(await Authorised(100.00m));
         var capture = Commands.Capture(paymentId, 10.00m);
 
-        await _payments.Send(capture);
-
-        Assert.Equal(RejectionReasons.InvalidState, (await RejectionFor(paymentId, capture.IdempotencyKey)).ReasonCode);
-        Assert.Equal(0m, (await _payments.Payment(paymentId))!.CapturedAmount);
-        Assert.Equal(2, (await _payments.Ledger(paymentId)).Count);
+        Assert.Equal(RejectionReasons.InvalidState, await RejectionOf(capture, paymentId, capture.IdempotencyKey));
+        Assert.Equal(0m, (await Payments.Payment(paymentId))!.CapturedAmount);
+        Assert.Equal(2, (await Payments.Ledger(paymentId)).Count);
     }
 
     [Fact]
@@ -189,45 +185,43 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
         var paymentId = await Authorised(100.00m);
         var capture = Commands.Capture(paymentId, 60.00m, key: "capture-once");
 
-        await _payments.Send(capture, Guid.NewGuid());
-        await _payments.WaitForState(paymentId, "PartiallyCaptured");
-        await _payments.Send(capture, Guid.NewGuid());
+        await Payments.Send(capture, Guid.NewGuid());
+        await Payments.WaitForState(paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
+        await Payments.Send(capture, Guid.NewGuid());
 
-        Assert.True(await Wait.Until(() => Task.FromResult(
-            _payments.Events<PaymentCaptured>(m => m.PaymentId == paymentId).Count == 2)));
-        Assert.All(_payments.Events<PaymentCaptured>(m => m.PaymentId == paymentId),
+        await Eventually.True(() => Payments.Events<PaymentCaptured>(m => m.PaymentId == paymentId).Count == 2,
+            "two PaymentCaptured events, the second a replay of the first");
+        Assert.All(Payments.Events<PaymentCaptured>(m => m.PaymentId == paymentId),
             m => Assert.Equal((60.00m, 60.00m), (m.Amount, m.CapturedAmount)));
-        var payment = await _payments.Payment(paymentId);
+        var payment = await Payments.Payment(paymentId);
         Assert.Equal(60.00m, payment!.CapturedAmount);
-        Assert.Single(await _payments.Ledger(paymentId), t => t.Operation == LedgerOperation.Capture);
+        Assert.Single(await Payments.Ledger(paymentId), t => t.Operation == LedgerOperation.Capture);
     }
 
     [Fact]
     public async Task Same_idempotency_key_for_a_different_amount_is_rejected_as_reused()
     {
         var paymentId = await Authorised(100.00m);
-        await _payments.Send(Commands.Capture(paymentId, 10.00m, key: "k1"));
-        await _payments.WaitForState(paymentId, "PartiallyCaptured");
+        await SendAndWait(Commands.Capture(paymentId, 10.00m, key: "k1"), paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
 
-        await _payments.Send(Commands.Capture(paymentId, 20.00m, key: "k1"));
+        await Payments.Send(Commands.Capture(paymentId, 20.00m, key: "k1"));
 
-        Assert.True(await _payments.SawEvents<PaymentCommandRejected>(
+        Assert.True(await Payments.SawEvents<PaymentCommandRejected>(
             m => m.PaymentId == paymentId && m.ReasonCode == RejectionReasons.IdempotencyKeyReused));
-        Assert.Equal(10.00m, (await _payments.Payment(paymentId))!.CapturedAmount);
+        Assert.Equal(10.00m, (await Payments.Payment(paymentId))!.CapturedAmount);
     }
 
     [Fact]
     public async Task Repeated_authorisation_replays_PaymentAuthorised_without_a_second_hold()
     {
         var command = Commands.Authorise();
-        await _payments.Send(command);
-        await _payments.WaitForState(command.PaymentId, "Authorised");
+        await SendAndWait(command, command.PaymentId, nameof(PaymentStateMachine.Authorised));
 
-        await _payments.Send(command);
+        await Payments.Send(command);
 
-        Assert.True(await Wait.Until(() => Task.FromResult(
-            _payments.Events<PaymentAuthorised>(m => m.PaymentId == command.PaymentId).Count == 2)));
-        Assert.Single(await _payments.Ledger(command.PaymentId));
+        await Eventually.True(() => Payments.Events<PaymentAuthorised>(m => m.PaymentId == command.PaymentId).Count == 2,
+            "two PaymentAuthorised events, the second a replay of the first");
+        Assert.Single(await Payments.Ledger(command.PaymentId));
     }
 
     [Fact]
@@ -235,10 +229,8 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var capture = Commands.Capture(Guid.NewGuid(), 10.00m);
 
-        await _payments.Send(capture);
-
-        Assert.Equal(RejectionReasons.PaymentNotFound, (await RejectionFor(capture.PaymentId, capture.IdempotencyKey)).ReasonCode);
-        Assert.Null(await _payments.Payment(capture.PaymentId));
+        Assert.Equal(RejectionReasons.PaymentNotFound, await RejectionOf(capture, capture.PaymentId, capture.IdempotencyKey));
+        Assert.Null(await Payments.Payment(capture.PaymentId));
     }
 
     [Theory]
@@ -251,10 +243,8 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var command = Commands.Authorise(amount: (decimal)amount, currency: currency);
 
-        await _payments.Send(command);
-
-        Assert.Equal(reasonCode, (await RejectionFor(command.PaymentId, command.IdempotencyKey)).ReasonCode);
-        Assert.Null(await _payments.Payment(command.PaymentId));
+        Assert.Equal(reasonCode, await RejectionOf(command, command.PaymentId, command.IdempotencyKey));
+        Assert.Null(await Payments.Payment(command.PaymentId));
     }
 
     [Fact]
@@ -262,13 +252,13 @@ public sealed class PaymentStateMachineTests : IAsyncLifetime
     {
         var paymentId = await Authorised(100.00m);
 
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => _payments.Send(Commands.Capture(paymentId, 10.00m, key: $"c{i}"))));
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Payments.Send(Commands.Capture(paymentId, 10.00m, key: $"c{i}"))));
 
-        await _payments.WaitForState(paymentId, "Captured");
-        Assert.True(await Wait.Until(() => Task.FromResult(
-            _payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId).Count == 2)));
-        Assert.Equal(100.00m, (await _payments.Payment(paymentId))!.CapturedAmount);
-        var ledger = await _payments.Ledger(paymentId);
+        await Payments.WaitForState(paymentId, nameof(PaymentStateMachine.Captured));
+        await Eventually.True(() => Payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId).Count == 2,
+            "two captures rejected once 100.00 was captured");
+        Assert.Equal(100.00m, (await Payments.Payment(paymentId))!.CapturedAmount);
+        var ledger = await Payments.Ledger(paymentId);
         Assert.Equal(10, ledger.Count(t => t.Operation == LedgerOperation.Capture));
         LedgerAssert.Balances(ledger);
     }

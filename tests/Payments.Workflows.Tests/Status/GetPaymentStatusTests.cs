@@ -1,20 +1,14 @@
 namespace Payments.Workflows.Tests.Status;
 
-public sealed class GetPaymentStatusTests : IAsyncLifetime
+public sealed class GetPaymentStatusTests : PaymentsHarnessTests
 {
-    private PaymentsHarness _payments = null!;
-
-    public async ValueTask InitializeAsync() => _payments = await PaymentsHarness.Start();
-
-    public ValueTask DisposeAsync() => _payments.DisposeAsync();
-
     [Fact]
     public async Task Status_request_answers_with_the_payment_state_and_amounts()
     {
         var command = Commands.Authorise(amount: 42.50m);
-        await _payments.Send(command);
-        await _payments.WaitForState(command.PaymentId, "Authorised");
-        var client = _payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
+        await Payments.Send(command);
+        await Payments.WaitForState(command.PaymentId, "Authorised");
+        var client = Payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
 
         var response = await client.GetResponse<PaymentStatus, PaymentNotFound>(new GetPaymentStatus { PaymentId = command.PaymentId });
 
@@ -27,11 +21,11 @@ public sealed class GetPaymentStatusTests : IAsyncLifetime
     {
         var authorised = Commands.Authorise();
         var declined = Commands.Authorise(cardToken: "tok_decline");
-        await _payments.Send(authorised);
-        await _payments.Send(declined);
-        var held = await _payments.WaitForState(authorised.PaymentId, "Authorised");
-        await _payments.WaitForState(declined.PaymentId, "Declined");
-        var client = _payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
+        await Payments.Send(authorised);
+        await Payments.Send(declined);
+        var held = await Payments.WaitForState(authorised.PaymentId, "Authorised");
+        await Payments.WaitForState(declined.PaymentId, "Declined");
+        var client = Payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
 
         var authorisedStatus = await client.GetResponse<PaymentStatus>(new GetPaymentStatus { PaymentId = authorised.PaymentId });
         var declinedStatus = await client.GetResponse<PaymentStatus>(new GetPaymentStatus { PaymentId = declined.PaymentId });
@@ -44,7 +38,7 @@ public sealed class GetPaymentStatusTests : IAsyncLifetime
     [Fact]
     public async Task Status_request_for_an_unknown_payment_answers_PaymentNotFound()
     {
-        var client = _payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
+        var client = Payments.Harness.Bus.CreateRequestClient<GetPaymentStatus>();
         var unknown = Guid.NewGuid();
 
         var response = await client.GetResponse<PaymentStatus, PaymentNotFound>(new GetPaymentStatus { PaymentId = unknown });

@@ -47,9 +47,8 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
         await ExecuteAsync(first, "UPDATE accounts SET balance = 0 WHERE id = 1; COMMIT");
 
         // The second transaction's snapshot predates the first's commit, so it may not update the same row.
-        var conflict = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(second, "UPDATE accounts SET balance = 50 WHERE id = 1"));
+        var conflict = await RefusedAsync(second, "UPDATE accounts SET balance = 50 WHERE id = 1", PostgresErrorCodes.SerializationFailure);
 
-        Assert.Equal(PostgresErrorCodes.SerializationFailure, conflict.SqlState);
         Assert.Equal(TransientFaultKind.Contention, TransientFaults.Classify(conflict));
     }
 
@@ -62,9 +61,8 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
             await ExecuteAsync(administrator, $"SELECT pg_terminate_backend({victim.ProcessID})");
         }
 
-        var terminated = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(victim, "SELECT 1"));
+        var terminated = await RefusedAsync(victim, "SELECT 1", PostgresErrorCodes.AdminShutdown);
 
-        Assert.Equal(PostgresErrorCodes.AdminShutdown, terminated.SqlState);
         Assert.Equal(TransientFaultKind.Database, TransientFaults.Classify(terminated));
     }
 
@@ -75,9 +73,8 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
         await using var other = await OpenAsync();
         await ExecuteAsync(holder, "BEGIN; SELECT * FROM accounts WHERE id = 1 FOR UPDATE");
 
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(other, "SELECT * FROM accounts WHERE id = 1 FOR UPDATE NOWAIT"));
+        var refused = await RefusedAsync(other, "SELECT * FROM accounts WHERE id = 1 FOR UPDATE NOWAIT", PostgresErrorCodes.LockNotAvailable);
 
-        Assert.Equal(PostgresErrorCodes.LockNotAvailable, refused.SqlState);
         Assert.Equal(TransientFaultKind.Contention, TransientFaults.Classify(refused));
     }
 
@@ -86,9 +83,8 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
     {
         await using var connection = await OpenAsync();
 
-        var cancelled = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, "SET statement_timeout = 50; SELECT pg_sleep(5)"));
+        var cancelled = await RefusedAsync(connection, "SET statement_timeout = 50; SELECT pg_sleep(5)", PostgresErrorCodes.QueryCanceled);
 
-        Assert.Equal(PostgresErrorCodes.QueryCanceled, cancelled.SqlState);
         Assert.Equal(TransientFaultKind.Timeout, TransientFaults.Classify(cancelled));
     }
 
@@ -97,9 +93,8 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
     {
         await using var connection = await OpenAsync();
 
-        var duplicate = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, "INSERT INTO accounts VALUES (1, 0)"));
+        var duplicate = await RefusedAsync(connection, "INSERT INTO accounts VALUES (1, 0)", PostgresErrorCodes.UniqueViolation);
 
-        Assert.Equal(PostgresErrorCodes.UniqueViolation, duplicate.SqlState);
         Assert.False(TransientFaults.IsTransient(duplicate));
     }
 
@@ -108,9 +103,8 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
     {
         await using var connection = await OpenAsync();
 
-        var malformed = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, "SELECT 'not a number'::int"));
+        var malformed = await RefusedAsync(connection, "SELECT 'not a number'::int", PostgresErrorCodes.InvalidTextRepresentation);
 
-        Assert.Equal(PostgresErrorCodes.InvalidTextRepresentation, malformed.SqlState);
         Assert.False(TransientFaults.IsTransient(malformed));
     }
 
@@ -131,6 +125,14 @@ public sealed class PostgresTransientFaultTests(PostgresServer postgres) : IAsyn
         var connection = new NpgsqlConnection(_database);
         await connection.OpenAsync(Ct);
         return connection;
+    }
+
+    /// <summary>Runs <paramref name="sql"/>, which the server must refuse with <paramref name="sqlState"/>; returns the refusal.</summary>
+    private static async Task<PostgresException> RefusedAsync(NpgsqlConnection connection, string sql, string sqlState)
+    {
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, sql));
+        Assert.Equal(sqlState, refusal.SqlState);
+        return refusal;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

@@ -21,8 +21,7 @@ public sealed class SqliteFaultTests : IDisposable
         using var holder = Open();
         using var lockHeld = holder.BeginTransaction(deferred: false);   // BEGIN IMMEDIATE: the one write lock
 
-        using var writer = Open();
-        var busy = Assert.Throws<SqliteException>(() => Execute(writer, "INSERT INTO Rows (Id, Name) VALUES (2, 'second')"));
+        var busy = Refused("INSERT INTO Rows (Id, Name) VALUES (2, 'second')");
 
         Assert.Equal(5, busy.SqliteErrorCode);   // SQLITE_BUSY, "database is locked"
         Assert.Equal(TransientFaultKind.Contention, TransientFaults.Classify(busy));
@@ -64,9 +63,8 @@ public sealed class SqliteFaultTests : IDisposable
     [Fact]
     public void A_constraint_violation_is_permanent()
     {
-        using var connection = Open();
-        var duplicate = Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO Rows (Id, Name) VALUES (1, 'again')"));
-        var missingName = Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO Rows (Id) VALUES (3)"));
+        var duplicate = Refused("INSERT INTO Rows (Id, Name) VALUES (1, 'again')");
+        var missingName = Refused("INSERT INTO Rows (Id) VALUES (3)");
 
         Assert.Equal(19, duplicate.SqliteErrorCode);   // SQLITE_CONSTRAINT
         Assert.False(TransientFaults.IsTransient(duplicate));
@@ -88,8 +86,7 @@ public sealed class SqliteFaultTests : IDisposable
     [Fact]
     public void A_syntax_error_is_permanent()
     {
-        using var connection = Open();
-        var syntax = Assert.Throws<SqliteException>(() => Execute(connection, "SELEC 1"));
+        var syntax = Refused("SELEC 1");
 
         Assert.Null(TransientFaults.Classify(syntax));
         Assert.False(TransientFaults.IsRetriable(syntax));
@@ -118,6 +115,13 @@ public sealed class SqliteFaultTests : IDisposable
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         return connection;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own, and SQLite must refuse it.</summary>
+    private SqliteException Refused(string sql)
+    {
+        using var connection = Open();
+        return Assert.Throws<SqliteException>(() => Execute(connection, sql));
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
