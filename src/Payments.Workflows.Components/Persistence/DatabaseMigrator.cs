@@ -14,11 +14,12 @@ namespace Payments.Workflows.Components.Persistence;
 /// serves <c>/health/live</c> instead of crash-looping) and attempts continue in the background with backoff until
 /// they succeed. Readiness asks <see cref="IsDone"/>. A permanent failure (a broken migration) still stops the host.
 /// </summary>
-internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<PaymentsOptions> options, ILogger<DatabaseMigrator> logger) : IHostedService, IDatabaseMigrationState, IDisposable
+internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<PaymentsOptions> options, ILogger<DatabaseMigrator> logger) : IHostedService, IDatabaseMigrationState
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(5);
 
+    // Not disposed: it has no timer, and the host may call StopAsync more than once.
     private readonly CancellationTokenSource _stopping = new();
     private Task? _retrying;
     private volatile bool _done;
@@ -44,12 +45,11 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<Payme
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested)
+            await _stopping.CancelAsync().ConfigureAwait(false);
         if (_retrying is not null)
             await _retrying.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     private async Task RetryUntilMigrated(CancellationToken stopping)
     {

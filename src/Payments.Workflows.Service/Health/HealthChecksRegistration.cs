@@ -12,7 +12,7 @@ internal static class HealthChecksRegistration
     public static IServiceCollection AddPaymentsHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<DatabaseHealthCheck>("payments-db", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<OutboxHealthCheck>("outbox", tags: [HealthEndpoints.ReadyTag]);
 
         // MassTransit adds its bus check through its own options setup; this runs after it.
