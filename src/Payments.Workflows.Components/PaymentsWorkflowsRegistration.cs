@@ -66,7 +66,10 @@ public static class PaymentsWorkflowsRegistration
         services.AddOptions<InboxOutboxOptions>().Bind(configuration.GetSection(MessagingSectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddPaymentsDatabase(options.DatabaseProvider, configuration.GetConnectionString("Payments"));
-        services.AddHostedService<DatabaseMigrator>();
+        // One instance: a hosted service, and readiness asks it whether migrations are applied.
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
+        services.AddSingleton<IDatabaseMigrationState>(sp => sp.GetRequiredService<DatabaseMigrator>());
         services.AddScoped<LedgerWriter>();
         services.AddScoped<LedgerQueries>();
         services.TryAddSingleton<IAcquirer, SimulatedAcquirer>();

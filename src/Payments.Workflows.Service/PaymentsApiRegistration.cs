@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Service.Api;
+using Payments.Workflows.Service.Health;
 
 namespace Payments.Workflows.Service;
 
@@ -10,6 +10,7 @@ public static class PaymentsApiRegistration
     public static IServiceCollection AddPaymentsApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             // Money is a JSON number both ways: "60.00" as a string is refused, not guessed at.
@@ -17,8 +18,7 @@ public static class PaymentsApiRegistration
         });
         services.AddOpenApi();
 
-        // MassTransit registers its bus check tagged "ready"; the database joins it.
-        services.AddHealthChecks().AddDbContextCheck<PaymentsDbContext>("payments-db", tags: [HealthEndpoints.ReadyTag]);
+        services.AddPaymentsHealthChecks();
 
         services.AddScoped<PaymentCommandSubmitter>();
         return services;

@@ -8,6 +8,12 @@ public sealed class PaymentsOptions
     /// <summary>InMemory (default) or RabbitMq; RabbitMq reads ConnectionStrings:RabbitMq.</summary>
     public string Transport { get; set; } = nameof(TransportKind.InMemory);
 
+    /// <summary>
+    /// The in-memory transport loses what its queues hold when the process stops, so the Production environment
+    /// refuses it unless this is set (a demo or a test environment that calls itself Production).
+    /// </summary>
+    public bool AllowInMemoryTransport { get; set; }
+
     /// <summary>Sqlite (default), PostgreSql or SqlServer; reads ConnectionStrings:Payments.</summary>
     public string Database { get; set; } = nameof(DatabaseProvider.Sqlite);
 
@@ -20,6 +26,8 @@ public sealed class PaymentsOptions
     public AcquirerOptions Acquirer { get; set; } = new();
 
     public MessageRetryOptions Retry { get; set; } = new();
+
+    public HealthOptions Health { get; set; } = new();
 
     public TransportKind TransportKind => Enum.Parse<TransportKind>(Transport, ignoreCase: true);
 

@@ -1,10 +1,15 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Payments.Workflows.Components.Configuration;
 
 /// <summary>Fails start-up with a message that names the bad setting, in its environment-variable form.</summary>
-internal sealed class PaymentsOptionsValidator(IConfiguration configuration) : IValidateOptions<PaymentsOptions>
+/// <param name="environment">
+/// The host's environment, for rules that apply in Production only; absent when the options are checked while
+/// services are still being registered (the host then checks again as it starts).
+/// </param>
+internal sealed class PaymentsOptionsValidator(IConfiguration configuration, IHostEnvironment? environment = null) : IValidateOptions<PaymentsOptions>
 {
     public ValidateOptionsResult Validate(string? name, PaymentsOptions options)
     {
@@ -14,6 +19,9 @@ internal sealed class PaymentsOptionsValidator(IConfiguration configuration) : I
         else if (transport == TransportKind.RabbitMq && !IsAmqpUri(configuration.GetConnectionString("RabbitMq")))
             failures.Add("ConnectionStrings__RabbitMq must be an amqp:// or amqps:// URI when Payments__Transport is RabbitMq; "
                 + $"got '{Redact(configuration.GetConnectionString("RabbitMq"))}'.");
+        else if (transport == TransportKind.InMemory && environment?.IsProduction() == true && !options.AllowInMemoryTransport)
+            failures.Add("Payments__Transport is InMemory in the Production environment: its queues are lost when the process stops. "
+                + "Set Payments__Transport=RabbitMq, or Payments__AllowInMemoryTransport=true to accept the loss.");
 
         if (!Enum.TryParse<DatabaseProvider>(options.Database, ignoreCase: true, out var database) || !Enum.IsDefined(database))
             failures.Add($"Payments__Database must be Sqlite, PostgreSql or SqlServer; got '{options.Database}'.");
@@ -47,6 +55,13 @@ internal sealed class PaymentsOptionsValidator(IConfiguration configuration) : I
             failures.Add("Payments__Retry__Intervals must hold at least one interval when set.");
         else if (options.Retry.Intervals is { } intervals && intervals.Any(i => i < TimeSpan.Zero))
             failures.Add($"Payments__Retry__Intervals must not be negative; got '{string.Join(", ", intervals)}'.");
+
+        if (options.Health.StuckAfter <= TimeSpan.Zero)
+            failures.Add($"Payments__Health__StuckAfter must be positive; got '{options.Health.StuckAfter}'.");
+        if (options.Health.DatabaseTimeout <= TimeSpan.Zero || options.Health.DatabaseTimeout > TimeSpan.FromSeconds(30))
+            failures.Add($"Payments__Health__DatabaseTimeout must be from 0 to 30 seconds; got '{options.Health.DatabaseTimeout}'.");
+        if (options.Health.RetryAfter < TimeSpan.FromSeconds(1))
+            failures.Add($"Payments__Health__RetryAfter must be at least one second; got '{options.Health.RetryAfter}'.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -71,11 +71,14 @@ internal static class PaymentsDatabase
     /// <summary>Creates the SQLite file's folder so the embedded default runs from a fresh clone.</summary>
     public static string PrepareSqlite(string? connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString)
-        {
-            // Writers queue on SQLite's single write lock instead of failing at once.
-            DefaultTimeout = 30,
-        };
+        var given = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString;
+        var builder = new SqliteConnectionStringBuilder(given);
+
+        // Writers queue on SQLite's single write lock instead of failing at once, for 30 s unless the connection
+        // string says otherwise (Default Timeout=<seconds>).
+        var keys = new DbConnectionStringBuilder { ConnectionString = given };
+        if (!keys.ContainsKey("Default Timeout") && !keys.ContainsKey("Command Timeout"))
+            builder.DefaultTimeout = 30;
         if (builder.Mode != SqliteOpenMode.Memory && !builder.DataSource.StartsWith(':') && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
             Directory.CreateDirectory(folder);
         return builder.ToString();

@@ -28,9 +28,10 @@ internal static class RabbitMqTransport
         x.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName)).ValidateOnStart();
         x.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
 
-        // Commands are sent to endpoint exchanges, which drop what arrives before their queue is bound: the host
-        // reports started only once every endpoint has declared its topology.
-        x.AddOptions<MassTransitHostOptions>().Configure(o => o.WaitUntilStarted = true);
+        // Commands are sent to endpoint exchanges, which drop what arrives before their queue is bound, so start-up
+        // waits for the bus to declare its topology, but after the web server listens and only for a bounded time
+        // (MassTransitHostOptions.WaitUntilStarted would block the server until the broker answers, forever).
+        x.AddHostedService<RabbitMqStartupWait>();
 
         x.AddConsumer<RawCommandConsumer<RawAuthorisePayment, AuthorisePayment>, RawCommandConsumerDefinition<RawAuthorisePayment, AuthorisePayment>>();
         x.AddConsumer<RawCommandConsumer<RawCapturePayment, CapturePayment>, RawCommandConsumerDefinition<RawCapturePayment, CapturePayment>>();
