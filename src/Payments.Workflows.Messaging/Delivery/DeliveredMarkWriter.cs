@@ -77,7 +77,8 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
     private async Task WriteUntilStopped(CancellationToken stoppingToken)
     {
         var batch = new List<DeliveredMark>(MaxMarksPerTransaction);
-        while (await _marks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        // A batch that failed is tried again as it is (plus marks queued meanwhile) without waiting for a new mark.
+        while (batch.Count > 0 || await _marks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             if (batch.Count == 0 && !stoppingToken.IsCancellationRequested)
             {
