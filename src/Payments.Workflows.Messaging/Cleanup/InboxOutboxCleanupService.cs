@@ -24,19 +24,23 @@ internal sealed class InboxOutboxCleanupService<TDbContext>(
 {
     private readonly InboxOutboxOptions _options = options.Value;
 
+    // A failed pass is tried again after a second, doubling, but never later than the next regular pass would be.
+    private readonly OutageTracker _outage = new("Inbox/outbox cleanup", "cleanup", TimeSpan.FromSeconds(1),
+        options.Value.UnhealthyMaxDelay < options.Value.CleanupInterval ? options.Value.UnhealthyMaxDelay : options.Value.CleanupInterval,
+        timeProvider, metrics, logger);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.CleanupEnabled)
             return;
 
-        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = _options.CleanupInterval;
             try
             {
                 await RunOnce(stoppingToken).ConfigureAwait(false);
-                failures = 0;
+                _outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -44,10 +48,7 @@ internal sealed class InboxOutboxCleanupService<TDbContext>(
             }
             catch (Exception exception)
             {
-                failures++;
-                wait = OutboxDeliveryService<TDbContext>.Exponential(TimeSpan.FromSeconds(1), failures,
-                    _options.UnhealthyMaxDelay < _options.CleanupInterval ? _options.UnhealthyMaxDelay : _options.CleanupInterval);
-                logger.LogWarning(exception, "Inbox/outbox cleanup failed ({Failures} in a row); next attempt in {Delay}", failures, wait);
+                wait = _outage.Failed(exception);
             }
 
             try

@@ -48,7 +48,11 @@ public sealed class InboxOutboxOptions
 
     public TimeSpan DeliveryRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Longest wait of the delivery and cleanup loops while the database or the bus is unhealthy.</summary>
+    /// <summary>
+    /// Cap of the back-off of the background services (delivery and scheduler, delivered marks, cleanup) while the
+    /// database or the broker is away: they try again after the poll interval, doubling with jitter up to this, and
+    /// catch up as soon as a try succeeds. The cleanup never waits longer than <see cref="CleanupInterval"/>.
+    /// </summary>
     public TimeSpan UnhealthyMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool CleanupEnabled { get; set; } = true;

@@ -18,6 +18,7 @@ namespace Payments.Workflows.Messaging.Delivery;
 internal sealed class DeliveredMarkWriter<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IOptions<InboxOutboxOptions> options,
+    MessagingMetrics metrics,
     TimeProvider timeProvider,
     ILogger<DeliveredMarkWriter<TDbContext>> logger) : BackgroundService, IDeliveredMarks
     where TDbContext : DbContext
@@ -33,6 +34,9 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
 
     private readonly InboxOutboxOptions _options = options.Value;
     private readonly ConcurrentDictionary<long, byte> _claimed = new();
+
+    private readonly OutageTracker _outage = new("Delivered-mark writer", "delivered_marks", options.Value.DeliveryPollInterval,
+        options.Value.UnhealthyMaxDelay, timeProvider, metrics, logger);
 
     public void Claim(IEnumerable<long> sequenceNumbers)
     {
@@ -73,8 +77,8 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
     private async Task WriteUntilStopped(CancellationToken stoppingToken)
     {
         var batch = new List<DeliveredMark>(MaxMarksPerTransaction);
-        var failures = 0;
-        while (await _marks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        // A batch that failed is tried again as it is (plus marks queued meanwhile) without waiting for a new mark.
+        while (batch.Count > 0 || await _marks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             if (batch.Count == 0 && !stoppingToken.IsCancellationRequested)
             {
@@ -96,11 +100,10 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
                 await Write(batch, CancellationToken.None).ConfigureAwait(false);
                 Release(batch.SelectMany(m => m.SentSequenceNumbers));
                 batch.Clear();
-                failures = 0;
+                _outage.Succeeded();
             }
             catch (Exception exception)
             {
-                failures++;
                 if (stoppingToken.IsCancellationRequested)
                 {
                     // The delivery service will resend these rows; the inbox marks stay incomplete until then.
@@ -110,9 +113,8 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
                     return;
                 }
 
-                var wait = OutboxDeliveryService<TDbContext>.Exponential(_options.DeliveryPollInterval, failures, _options.UnhealthyMaxDelay);
-                logger.LogWarning(exception, "Writing {Count} delivered marks failed ({Failures} in a row); next attempt in {Delay}",
-                    batch.Count, failures, wait);
+                // The batch is kept (and grows with the marks queued meanwhile, up to its limit) for the next attempt.
+                var wait = _outage.Failed(exception);
                 try
                 {
                     await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);

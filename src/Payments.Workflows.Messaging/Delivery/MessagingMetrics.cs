@@ -13,6 +13,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _failed;
     private readonly Counter<long> _quarantined;
     private readonly Counter<long> _inboxExpired;
+    private readonly UpDownCounter<long> _outages;
     private long _stuckOutbox;
     private long _incompleteInbox;
     private long _quarantinedRows;
@@ -24,6 +25,8 @@ public sealed class MessagingMetrics
         _failed = meter.CreateCounter<long>("messaging.outbox.failed_attempts", "{attempt}", "Failed delivery attempts.");
         _quarantined = meter.CreateCounter<long>("messaging.outbox.quarantined", "{message}", "Rows quarantined after too many failed attempts.");
         _inboxExpired = meter.CreateCounter<long>("messaging.inbox.expired", "{mark}", "Inbox marks deleted after the dedupe window.");
+        _outages = meter.CreateUpDownCounter<long>("messaging.outage.active", "{outage}",
+            "1 while a background service (tag service: delivery, delivered_marks, cleanup) is paused by a database or broker outage.");
         meter.CreateObservableGauge("messaging.outbox.stuck", () => Volatile.Read(ref _stuckOutbox), "{message}",
             "Unsent, unquarantined outbox rows overdue by more than StuckAfter (last cleanup pass).");
         meter.CreateObservableGauge("messaging.inbox.incomplete", () => Volatile.Read(ref _incompleteInbox), "{message}",
@@ -41,6 +44,10 @@ public sealed class MessagingMetrics
     public void Quarantined() => _quarantined.Add(1);
 
     public void InboxExpired(int count) => _inboxExpired.Add(count);
+
+    public void OutageStarted(string service) => _outages.Add(1, new KeyValuePair<string, object?>("service", service));
+
+    public void OutageEnded(string service) => _outages.Add(-1, new KeyValuePair<string, object?>("service", service));
 
     public void Report(long stuckOutbox, long incompleteInbox, long quarantinedRows)
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Persistence;
+using Payments.Workflows.Messaging.Resilience;
 
 namespace Payments.Workflows.Messaging.Delivery;
 
@@ -31,21 +32,29 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     // down than every message bad, and further attempts would only push healthy rows towards quarantine.
     private const int ConsecutiveFailuresBeforeBackOff = 3;
 
+    // Two rows in a row failing for want of the broker (unreachable, connection lost, timed out) is an outage: the
+    // pass stops, and neither row is charged an attempt.
+    private const int TransportFailuresBeforeOutage = 2;
+
     // Asking the bus for its health costs nothing (no I/O), so while it is unhealthy the loop asks at least this
     // often: rows go out within a second of the bus coming back, however long it was away.
     private static readonly TimeSpan LongestHealthRecheck = TimeSpan.FromSeconds(1);
 
     private readonly InboxOutboxOptions _options = options.Value;
 
+    private readonly OutageTracker _outage = new("Outbox delivery", "delivery", options.Value.DeliveryPollInterval,
+        options.Value.UnhealthyMaxDelay, timeProvider, metrics, logger);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.DeliveryServiceEnabled)
             return;
 
-        // Failed passes and unhealthy checks back off separately: a long outage of the bus must not leave the
-        // first pass after it waiting as if it had failed as many times.
+        // Passes whose every row failed for reasons of their own back off without being an outage: each row's failure
+        // is logged and counted against it. An outage (database or broker away) is the tracker's: logged once when it
+        // starts and once when it ends, however long it lasts.
         var troubles = 0;
-        var unhealthyChecks = 0;
+        var busSeenHealthy = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -53,28 +62,33 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             {
                 if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
                 {
-                    wait = Backoff(++unhealthyChecks);
+                    // A bus still starting is not an outage; one that was healthy and is no longer is.
+                    wait = busSeenHealthy ? _outage.Paused(TransientFaultKind.Broker, null) : _options.DeliveryPollInterval;
                     if (wait > LongestHealthRecheck)
                         wait = LongestHealthRecheck;
-                    if (unhealthyChecks == 1)
-                        logger.LogInformation("Outbox delivery waits for the bus to become healthy");
                 }
                 else
                 {
-                    if (unhealthyChecks > 0)
-                        logger.LogInformation("Outbox delivery resumes: the bus is healthy again");
-                    unhealthyChecks = 0;
+                    busSeenHealthy = true;
                     var pass = await DeliverDue(stoppingToken).ConfigureAwait(false);
-                    if (pass.Sent == 0 && pass.Failed > 0)
+                    if (pass.Outage is { } outage)
                     {
-                        wait = Backoff(++troubles);
+                        wait = _outage.Paused(TransientFaults.Classify(outage) ?? TransientFaultKind.Broker, outage);
                     }
                     else
                     {
-                        troubles = 0;
-                        if (pass.Claimed >= _options.DeliveryBatchSize)
-                            continue;
-                        wait = _options.DeliveryPollInterval;
+                        _outage.Succeeded();
+                        if (pass.Sent == 0 && pass.Failed > 0)
+                        {
+                            wait = OutageTracker.Exponential(_options.DeliveryPollInterval, ++troubles, _options.UnhealthyMaxDelay);
+                        }
+                        else
+                        {
+                            troubles = 0;
+                            if (pass.Claimed >= _options.DeliveryBatchSize)
+                                continue;
+                            wait = _options.DeliveryPollInterval;
+                        }
                     }
                 }
             }
@@ -84,13 +98,16 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             }
             catch (Exception exception)
             {
-                wait = Backoff(++troubles);
-                logger.LogWarning(exception, "Outbox delivery pass failed ({Failures} in a row); next attempt in {Delay}", troubles, wait);
+                wait = _outage.Failed(exception);
             }
 
             try
             {
-                await signal.WaitAsync(wait, timeProvider, stoppingToken).ConfigureAwait(false);
+                // During an outage a commit elsewhere proves nothing, so only the back-off ends the wait.
+                if (_outage.IsPaused)
+                    await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
+                else
+                    await signal.WaitAsync(wait, timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -124,6 +141,12 @@ internal sealed class OutboxDeliveryService<TDbContext>(
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
 
                 int sent = 0, failed = 0, consecutiveFailures = 0;
+
+                // Rows whose send failed for want of the transport. Such a row is charged the attempt only once a later
+                // row goes out (the transport worked, so the fault was the row's); if none does, the broker is away,
+                // and an outage counts against no row.
+                var suspects = new List<(OutboxMessage Row, Exception Exception)>();
+                Exception? outage = null;
                 foreach (var row in rows)
                 {
                     if (consecutiveFailures >= ConsecutiveFailuresBeforeBackOff && sent == 0)
@@ -148,14 +171,33 @@ internal sealed class OutboxDeliveryService<TDbContext>(
                         db.Remove(row);
                         sent++;
                         consecutiveFailures = 0;
+                        foreach (var (suspect, exception) in suspects)
+                        {
+                            failed++;
+                            Failed(suspect, exception, timeProvider.GetUtcNow().UtcDateTime);
+                        }
+
+                        suspects.Clear();
                     }
                     catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                     {
+                        if (IsTransportFault(exception))
+                        {
+                            suspects.Add((row, exception));
+                            if (suspects.Count >= TransportFailuresBeforeOutage)
+                                break;
+                            continue;
+                        }
+
                         failed++;
                         consecutiveFailures++;
                         Failed(row, exception, timeProvider.GetUtcNow().UtcDateTime);
                     }
                 }
+
+                // Transport failures no later success cleared: the broker is (as far as this pass can tell) away.
+                if (suspects.Count > 0)
+                    outage = suspects[^1].Exception;
 
                 await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -163,7 +205,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
                 if (sent > 0)
                     metrics.Sent(sent);
 
-                return new DeliveryPass(rows.Count, sent, failed);
+                return new DeliveryPass(rows.Count, sent, failed, outage);
             }
         }
     }
@@ -175,8 +217,20 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DeliverySendTimeout);
 
-        await OutboxRows.Send(bus, row, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await OutboxRows.Send(bus, row, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Our own send timeout, not a stop: the broker did not answer in time, which is a transient fault.
+            throw new TimeoutException($"Sending outbox message {row.MessageId} took longer than {_options.DeliverySendTimeout}.", exception);
+        }
     }
+
+    // A send that failed because the broker is unreachable, dropped the connection or did not answer in time.
+    private static bool IsTransportFault(Exception exception) =>
+        TransientFaults.Classify(exception) is TransientFaultKind.Broker or TransientFaultKind.Network or TransientFaultKind.Timeout;
 
     private void Failed(OutboxMessage row, Exception exception, DateTime now)
     {
@@ -200,14 +254,5 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             row.MessageId, row.SequenceNumber, row.DeliveryAttempts, delay);
     }
 
-    private TimeSpan RetryDelay(int attempts) => Exponential(_options.DeliveryRetryDelay, attempts, _options.DeliveryRetryMaxDelay);
-
-    private TimeSpan Backoff(int troubles) => Exponential(_options.DeliveryPollInterval, troubles, _options.UnhealthyMaxDelay);
-
-    internal static TimeSpan Exponential(TimeSpan first, int attempt, TimeSpan max)
-    {
-        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
-        var ticks = Math.Min(first.Ticks * factor, max.Ticks);
-        return TimeSpan.FromTicks((long)ticks);
-    }
+    private TimeSpan RetryDelay(int attempts) => OutageTracker.Exponential(_options.DeliveryRetryDelay, attempts, _options.DeliveryRetryMaxDelay);
 }

@@ -9,7 +9,7 @@ using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>Inbox expiry and the report of what never completed; run once per database provider.</summary>
-public abstract class CleanupScenarios : MessagingScenarios
+public abstract partial class CleanupScenarios : MessagingScenarios
 {
 
     [Fact]

@@ -5,7 +5,7 @@ using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 namespace Payments.Workflows.Testing.Messaging.Scenarios;
 
 /// <summary>The bus outbox and the delivery service, run once per database provider by the derived classes.</summary>
-public abstract class DeliveryScenarios : MessagingScenarios
+public abstract partial class DeliveryScenarios : MessagingScenarios
 {
     // Several delivery polls (100 ms in these hosts) on the fake clock.
     private static readonly TimeSpan ObservationWindow = TimeSpan.FromSeconds(1);

@@ -38,11 +38,12 @@ public abstract class MessagingScenarios : IAsyncDisposable
         bool recordDeliveries = true,
         DeliveryLog? deliveries = null,
         ExpiryLog? expiries = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        DatabaseOutage? outage = null)
     {
         _transport ??= await NewTransport();
         var transport = _transport;
-        return await MessagingHost.Start(database, options, faults, Configure, recordDeliveries, deliveries, expiries);
+        return await MessagingHost.Start(database, options, faults, Configure, recordDeliveries, deliveries, expiries, outage);
 
         void Configure(IBusRegistrationConfigurator configurator)
         {

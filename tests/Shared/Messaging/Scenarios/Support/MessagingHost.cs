@@ -1,4 +1,5 @@
 using MassTransit.Testing;
+using Microsoft.Extensions.Logging;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Messaging.Sagas;
@@ -32,6 +33,8 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public BatchLog Batches => _provider.GetRequiredService<BatchLog>();
 
+    public LogCapture Logs => _provider.GetRequiredService<LogCapture>();
+
     public static async Task<MessagingHost> Start(
         ITestDatabase database,
         Action<InboxOutboxOptions>? options = null,
@@ -39,7 +42,8 @@ public sealed class MessagingHost : IAsyncDisposable
         Action<IBusRegistrationConfigurator>? configure = null,
         bool recordDeliveries = true,
         DeliveryLog? deliveries = null,
-        ExpiryLog? expiries = null)
+        ExpiryLog? expiries = null,
+        DatabaseOutage? outage = null)
     {
         var services = new ServiceCollection();
         var counter = new DbActivityCounter();
@@ -47,6 +51,9 @@ public sealed class MessagingHost : IAsyncDisposable
         services.AddSingleton(deliveries ?? new DeliveryLog());
         services.AddSingleton(expiries ?? new ExpiryLog());
         services.AddSingleton<BatchLog>();
+        var logs = new LogCapture();
+        services.AddSingleton(logs);
+        services.AddLogging(b => b.AddProvider(logs));
         if (faults is not null)
             services.AddSingleton(faults);
 
@@ -54,6 +61,8 @@ public sealed class MessagingHost : IAsyncDisposable
         {
             database.Configure(o);
             o.AddInterceptors(counter);
+            if (outage is not null)
+                o.AddInterceptors(outage);
         });
 
         services.AddMassTransitTestHarness(x =>
