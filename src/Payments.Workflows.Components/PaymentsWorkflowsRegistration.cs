@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -8,11 +9,14 @@ using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Configuration;
+using Payments.Workflows.Components.Diagnostics;
 using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Components.RabbitMq;
+using Payments.Workflows.Components.RawCommands;
 using Payments.Workflows.Components.Status;
 using Payments.Workflows.Messaging.Configuration;
+using Payments.Workflows.Messaging.Resilience;
 using Payments.Workflows.Messaging.Sagas;
 
 namespace Payments.Workflows.Components;
@@ -70,6 +74,8 @@ public static class PaymentsWorkflowsRegistration
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
         services.AddSingleton<IDatabaseMigrationState>(sp => sp.GetRequiredService<DatabaseMigrator>());
+        services.AddMetrics();
+        services.TryAddSingleton<PaymentMetrics>();
         services.AddScoped<LedgerWriter>();
         services.AddScoped<LedgerQueries>();
         services.TryAddSingleton<IAcquirer, SimulatedAcquirer>();
@@ -91,7 +97,8 @@ public static class PaymentsWorkflowsRegistration
         // MassTransit 8.5 reports usage to its vendor over HTTPS by default; a payment service does not phone home
         // (and where it has no way out, each attempt only logs a warning).
         x.DisableUsageTelemetry();
-        x.AddEfInboxOutbox<PaymentsDbContext>();
+        // The acquirer's endpoint calls out: it holds no transaction open during the call (see AuthoriseWithAcquirerConsumer).
+        x.AddEfInboxOutbox<PaymentsDbContext>(appliesTo: queueName => queueName != AcquirerEndpoint.Name);
         x.SetSagaRepositoryProvider(new EfCoreSagaRepositoryRegistrationProvider<PaymentsDbContext>());
         x.AddSagaStateMachine<PaymentStateMachine, PaymentState, PaymentStateDefinition>();
         x.AddConsumer<AuthoriseWithAcquirerConsumer, AuthoriseWithAcquirerConsumerDefinition>();
@@ -110,12 +117,26 @@ public static class PaymentsWorkflowsRegistration
         if (queueName == PaymentStateDefinition.Name)
             endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)));
 
-        // 2. Every endpoint: a conflicting first insert, a deadlock or a serialisation failure is retried.
+        // 2. Every endpoint, through an outage: a message that met an outage (the database, the broker or the acquirer
+        //    unreachable, a deadlock) is held and tried again, backing off, until the outage is over. It
+        //    stays unacknowledged meanwhile (back on the queue if this instance dies), and the endpoint takes no more
+        //    than its concurrency limit, so nothing is drained into _error while a server is away.
         var retry = context.GetRequiredService<IOptions<PaymentsOptions>>().Value.Retry;
         endpoint.UseMessageRetry(r =>
         {
-            r.Handle<DbUpdateException>();
-            r.Handle<InvalidOperationException>(WrapsTransientDatabaseError);
+            r.Handle<Exception>(IsOutage);
+            r.Exponential(retry.OutageRetryLimit, retry.OutageMinInterval, retry.OutageMaxInterval, retry.OutageMinInterval);
+        });
+
+        // 3. Every endpoint, any other failure but a message that can never be read: a few quick retries, each on a
+        //    fresh scope and DbContext (a lost first-insert race, a bug that a second try does not repeat); what still
+        //    fails goes to the queue's _error queue with its reason. Outages pass straight through to 2: a retry
+        //    filter that has given up on an exception it handles tells the filters around it to give up too.
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(exception => !IsOutage(exception));
+            r.Ignore<InvalidRawCommandException>();
+            r.Ignore<JsonException>();
             r.Intervals([.. retry.IntervalsOrDefault]);
         });
 
@@ -124,10 +145,6 @@ public static class PaymentsWorkflowsRegistration
             rabbit.ConfigurePaymentQueue(queueName, context.GetRequiredService<IOptions<RabbitMqOptions>>().Value);
     }
 
-    /// <summary>
-    /// EF's default execution strategy on PostgreSQL and SQL Server rethrows a transient provider error (deadlock,
-    /// serialisation failure) as an <see cref="InvalidOperationException"/> around it; ours (such as an unbalanced
-    /// posting) carry no inner exception and are not retried.
-    /// </summary>
-    private static bool WrapsTransientDatabaseError(InvalidOperationException exception) => exception.InnerException is not null;
+    /// <summary>A fault of the surroundings, not of the message: worth waiting out.</summary>
+    private static bool IsOutage(Exception exception) => TransientFaults.IsTransient(exception) || AcquirerFaults.IsUnavailable(exception);
 }

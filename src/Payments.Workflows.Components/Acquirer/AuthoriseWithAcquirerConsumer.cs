@@ -1,32 +1,60 @@
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Payments.Workflows.Components.Authorisation;
+using Payments.Workflows.Components.Identifiers;
+using Payments.Workflows.Components.Persistence;
 using Polly.Registry;
 
 namespace Payments.Workflows.Components.Acquirer;
 
-/// <summary>Asks the acquirer through the resilience pipeline and publishes its answer back to the payment saga.</summary>
+/// <summary>
+/// Asks the acquirer and sends its answer back to the payment saga, holding no database transaction while the
+/// acquirer thinks. Its endpoint has no inbox or outbox; it is idempotent on its own terms instead:
+/// <list type="bullet">
+/// <item>a payment no longer waiting for the acquirer (answered already, or declined at its deadline) is not asked again;</item>
+/// <item>the acquirer takes the PaymentId as its idempotency key, so asking twice gets the first answer twice;</item>
+/// <item>the answer's MessageId comes from the PaymentId, so the saga's inbox drops a second copy of it.</item>
+/// </list>
+/// </summary>
 internal sealed class AuthoriseWithAcquirerConsumer(
     IAcquirer acquirer,
     ResiliencePipelineProvider<string> pipelines,
+    PaymentsDbContext dbContext,
     ILogger<AuthoriseWithAcquirerConsumer> logger) : IConsumer<RequestAcquirerAuthorisation>
 {
     public async Task Consume(ConsumeContext<RequestAcquirerAuthorisation> context)
     {
+        var request = context.Message;
+        var state = await dbContext.Payments.AsNoTracking()
+            .Where(p => p.CorrelationId == request.PaymentId)
+            .Select(p => p.CurrentState)
+            .SingleOrDefaultAsync(context.CancellationToken).ConfigureAwait(false);
+        if (state != nameof(PaymentStateMachine.Authorising))
+        {
+            logger.LogInformation("Payment {PaymentId} is {State}, no longer waiting for the acquirer: not asked", request.PaymentId, state ?? "unknown");
+            return;
+        }
+
+        // Not the consume token: a call under way finishes (within the pipeline's timeouts) while the host stops, so
+        // a restart does not ask the acquirer a second time.
         var pipeline = pipelines.GetPipeline(AcquirerResilience.PipelineName);
         var decision = await pipeline.ExecuteAsync(
-            static async (state, ct) => await state.acquirer.Authorise(state.Message, ct).ConfigureAwait(false),
-            (acquirer, context.Message),
-            context.CancellationToken).ConfigureAwait(false);
+            static async (state, ct) => await state.acquirer.Authorise(state.request, ct).ConfigureAwait(false),
+            (acquirer, request),
+            CancellationToken.None).ConfigureAwait(false);
 
-        logger.LogInformation("Acquirer {Decision} payment {PaymentId}", decision.Approved ? "approved" : "declined", context.Message.PaymentId);
+        logger.LogInformation("Acquirer {Decision} payment {PaymentId}", decision.Approved ? "approved" : "declined", request.PaymentId);
 
         await context.Publish(new AcquirerAuthorisationCompleted
         {
-            PaymentId = context.Message.PaymentId,
+            PaymentId = request.PaymentId,
             Approved = decision.Approved,
             AcquirerReference = decision.Reference,
             DeclineCode = decision.DeclineCode,
             DeclineReason = decision.DeclineReason,
-        }).ConfigureAwait(false);
+        }, answer => answer.MessageId = AnswerId(request.PaymentId)).ConfigureAwait(false);
     }
+
+    public static Guid AnswerId(Guid paymentId) => NameBasedGuid.From($"acquirer-answer:{paymentId:N}");
 }

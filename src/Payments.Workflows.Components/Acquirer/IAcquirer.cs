@@ -3,6 +3,10 @@ namespace Payments.Workflows.Components.Acquirer;
 /// <summary>The upstream card acquirer. Implementations throw <see cref="AcquirerTransientException"/> for faults worth retrying.</summary>
 internal interface IAcquirer
 {
-    /// <summary>Authorises; <paramref name="request"/>'s PaymentId is the acquirer-side idempotency key, so a retried call is safe.</summary>
+    /// <summary>
+    /// Authorises. The contract every implementation honours: <paramref name="request"/>'s PaymentId is the
+    /// acquirer-side idempotency key, so a repeated call for one payment (a redelivery, a retry after a timeout)
+    /// gets the first call's answer and never authorises twice.
+    /// </summary>
     Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken);
 }

@@ -11,7 +11,7 @@ internal static class PaymentBinderExtensions
     public static EventActivityBinder<PaymentState, AuthorisePayment> RejectWhenInvalid(this EventActivityBinder<PaymentState, AuthorisePayment> binder) =>
         binder.Add(new RuleCheckActivity<AuthorisePayment>((_, command) => PaymentRules.CheckAuthorise(command), async (context, rejection) =>
         {
-            await context.Publish(PaymentEvents.Rejected(context.Message.PaymentId, RecordedCommand.Of(context.Message), rejection)).ConfigureAwait(false);
+            await context.PublishEvent(PaymentEvents.Rejected(context.Message.PaymentId, RecordedCommand.Of(context.Message), rejection)).ConfigureAwait(false);
             await context.SetCompleted().ConfigureAwait(false);
         }));
 
@@ -41,11 +41,10 @@ internal static class PaymentBinderExtensions
     /// </summary>
     public static EventActivityBinder<PaymentState, T> RejectAsTooEarly<T>(this EventActivityBinder<PaymentState, T> binder, Func<T, RecordedCommand> describe)
         where T : class =>
-        binder.PublishAsync(context =>
+        binder.PublishEvent(context =>
         {
             var command = describe(context.Message);
-            return context.Init<PaymentCommandRejected>(PaymentEvents.Rejected(context.Saga.CorrelationId, command,
-                PaymentRules.WrongState(command.Name, context.Saga.CurrentState)));
+            return PaymentEvents.Rejected(context.Saga.CorrelationId, command, PaymentRules.WrongState(command.Name, context.Saga.CurrentState));
         });
 
     /// <summary>
@@ -62,25 +61,37 @@ internal static class PaymentBinderExtensions
             var command = describe(context.Message);
             var first = payment.FindOperation(command.IdempotencyKey)!;
             if (first.Command != command.Name || first.Amount != command.Amount)
-                return context.Publish(PaymentEvents.Rejected(payment.CorrelationId, command, PaymentRules.KeyReused(payment, first)));
+                return context.PublishEvent(PaymentEvents.Rejected(payment.CorrelationId, command, PaymentRules.KeyReused(payment, first)));
             return first.Accepted
-                ? context.Publish(outcome(payment, first))
-                : context.Publish(PaymentEvents.Rejected(payment.CorrelationId, command, new Rejection(first.ReasonCode!, first.Reason!)));
+                ? context.PublishEvent(outcome(payment, first))
+                : context.PublishEvent(PaymentEvents.Rejected(payment.CorrelationId, command, new Rejection(first.ReasonCode!, first.Reason!)));
         });
 
     /// <summary>Applies a refund and moves to <paramref name="refunded"/> once nothing captured is left to refund.</summary>
     public static EventActivityBinder<PaymentState, RefundPayment> Refund(this EventActivityBinder<PaymentState, RefundPayment> binder,
         State refunded, State partiallyRefunded) =>
         binder.Activity(x => x.OfType<RefundActivity>())
-            .Publish(c => PaymentEvents.Refunded(c.Saga, c.Message.IdempotencyKey, c.Message.Amount, c.Saga.RefundedAmount))
+            .PublishEvent(c => PaymentEvents.Refunded(c.Saga, c.Message.IdempotencyKey, c.Message.Amount, c.Saga.RefundedAmount))
             .IfElse(c => c.Saga.RefundableAmount == 0,
                 all => all.TransitionTo(refunded),
                 part => part.TransitionTo(partiallyRefunded));
+
+    /// <summary>Publishes an event of the saga under its derived MessageId (<see cref="PaymentEventIds"/>).</summary>
+    public static EventActivityBinder<PaymentState, T> PublishEvent<T, TEvent>(this EventActivityBinder<PaymentState, T> binder,
+        Func<BehaviorContext<PaymentState, T>, TEvent> factory)
+        where T : class
+        where TEvent : class =>
+        binder.Publish(context => factory(context), publish => publish.MessageId = PaymentEventIds.For(publish.Message));
+
+    /// <inheritdoc cref="PublishEvent{T, TEvent}(EventActivityBinder{PaymentState, T}, Func{BehaviorContext{PaymentState, T}, TEvent})"/>
+    public static Task PublishEvent<TEvent>(this ConsumeContext context, TEvent message)
+        where TEvent : class =>
+        context.Publish(message, publish => publish.MessageId = PaymentEventIds.For(message));
 
     private static Task Reject<T>(BehaviorContext<PaymentState, T> context, RecordedCommand command, Rejection rejection, TimeProvider clock)
         where T : class
     {
         context.Saga.RecordRejected(command, rejection, clock.GetUtcNow().UtcDateTime);
-        return context.Publish(PaymentEvents.Rejected(context.Saga.CorrelationId, command, rejection));
+        return context.PublishEvent(PaymentEvents.Rejected(context.Saga.CorrelationId, command, rejection));
     }
 }

@@ -33,6 +33,7 @@ internal static class PaymentPartitioning
         PartitionedMessage.By<RefundPayment>(m => m.PaymentId),
         PartitionedMessage.By<AcquirerAuthorisationCompleted>(m => m.PaymentId),
         PartitionedMessage.By<PaymentHoldExpired>(m => m.PaymentId),
+        PartitionedMessage.By<PaymentAuthorisationDeadlinePassed>(m => m.PaymentId),
     ];
 
     /// <summary>

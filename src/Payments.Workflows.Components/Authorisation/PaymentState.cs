@@ -45,6 +45,9 @@ public sealed class PaymentState : SagaStateMachineInstance
     /// <summary>Token of the scheduled hold expiry, so it can be cancelled.</summary>
     public Guid? HoldExpiryTokenId { get; set; }
 
+    /// <summary>Token of the scheduled authorisation deadline, cancelled when the acquirer answers.</summary>
+    public Guid? AuthorisationDeadlineTokenId { get; set; }
+
     /// <summary>Every command seen, accepted or rejected, in arrival order: the idempotency log.</summary>
     public List<PaymentOperation> Operations { get; set; } = [];
 

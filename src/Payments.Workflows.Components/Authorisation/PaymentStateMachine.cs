@@ -46,12 +46,18 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
             s.Delay = options.Value.HoldDuration;
             s.Received = r => r.CorrelateById(m => m.Message.PaymentId);
         });
+        Schedule(() => AuthorisationDeadline, x => x.AuthorisationDeadlineTokenId, s =>
+        {
+            s.Delay = options.Value.Acquirer.AuthorisationDeadline;
+            s.Received = r => r.CorrelateById(m => m.Message.PaymentId);
+        });
 
         Initially(
             When(AuthoriseRequested)
                 .RejectWhenInvalid()
                 .Then(c => StartAuthorisation(c.Saga, c.Message, clock))
                 .Send(AcquirerEndpoint.Address, c => RequestAuthorisation(c.Saga))
+                .Schedule(AuthorisationDeadline, c => new PaymentAuthorisationDeadlinePassed { PaymentId = c.Saga.CorrelationId })
                 .TransitionTo(Authorising));
 
         // Known idempotency keys, in every state: the first outcome again. Declared before the blocks for new
@@ -59,9 +65,9 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         // steps log its key: checked after them, the same message would look like its own repeat.
         DuringAny(
             When(AuthoriseRequested, c => c.Message.IdempotencyKey != c.Saga.AuthoriseIdempotencyKey)
-                .Publish(c => PaymentEvents.Rejected(c.Saga.CorrelationId, RecordedCommand.Of(c.Message), PaymentRules.PaymentExists(c.Saga))),
+                .PublishEvent(c => PaymentEvents.Rejected(c.Saga.CorrelationId, RecordedCommand.Of(c.Message), PaymentRules.PaymentExists(c.Saga))),
             When(AuthoriseRequested, c => c.Message.IdempotencyKey == c.Saga.AuthoriseIdempotencyKey && !IsSameAuthorisation(c))
-                .Publish(c => PaymentEvents.Rejected(c.Saga.CorrelationId, RecordedCommand.Of(c.Message), PaymentRules.AuthorisationKeyReused(c.Message))),
+                .PublishEvent(c => PaymentEvents.Rejected(c.Saga.CorrelationId, RecordedCommand.Of(c.Message), PaymentRules.AuthorisationKeyReused(c.Message))),
             When(CaptureRequested, IsRepeat)
                 .ReplayOutcome(RecordedCommand.Of, (payment, first) =>
                     PaymentEvents.Captured(payment, first.IdempotencyKey, first.Amount!.Value, first.ResultAmount!.Value)),
@@ -73,13 +79,21 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
 
         During(Authorising,
             When(AcquirerCompleted, c => c.Message.Approved)
+                .Unschedule(AuthorisationDeadline)
                 .Activity(x => x.OfType<PlaceHoldActivity>())
                 .Schedule(HoldExpiry, c => new PaymentHoldExpired { PaymentId = c.Saga.CorrelationId })
-                .Publish(c => PaymentEvents.Authorised(c.Saga))
+                .PublishEvent(c => PaymentEvents.Authorised(c.Saga))
                 .TransitionTo(Authorised),
             When(AcquirerCompleted, c => !c.Message.Approved)
-                .Then(c => RecordDecline(c.Saga, c.Message, clock))
-                .Publish(c => PaymentEvents.Declined(c.Saga))
+                .Unschedule(AuthorisationDeadline)
+                .Then(c => RecordDecline(c.Saga, c.Message.DeclineCode ?? PaymentEvents.DefaultDeclineCode,
+                    c.Message.DeclineReason ?? PaymentEvents.DefaultDeclineReason, clock))
+                .PublishEvent(c => PaymentEvents.Declined(c.Saga))
+                .TransitionTo(Declined),
+            When(AuthorisationDeadline.Received)
+                .Then(c => RecordDecline(c.Saga, DeclineCodes.AcquirerUnavailable,
+                    $"The acquirer did not answer within {options.Value.Acquirer.AuthorisationDeadline}.", clock))
+                .PublishEvent(c => PaymentEvents.Declined(c.Saga))
                 .TransitionTo(Declined),
             Ignore(AuthoriseRequested, IsSameAuthorisation),
             When(CaptureRequested, IsNew).RejectAsTooEarly(RecordedCommand.Of),
@@ -90,18 +104,18 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
             When(CaptureRequested, IsNew)
                 .RejectWhen(PaymentRules.CheckCapture, clock)
                 .Activity(x => x.OfType<CaptureActivity>())
-                .Publish(c => PaymentEvents.Captured(c.Saga, c.Message.IdempotencyKey, c.Message.Amount, c.Saga.CapturedAmount))
+                .PublishEvent(c => PaymentEvents.Captured(c.Saga, c.Message.IdempotencyKey, c.Message.Amount, c.Saga.CapturedAmount))
                 .IfElse(c => c.Saga.UncapturedAmount == 0,
                     all => all.Unschedule(HoldExpiry).TransitionTo(Captured),
                     part => part.TransitionTo(PartiallyCaptured)),
             When(VoidRequested, IsNew)
                 .Activity(x => x.OfType<VoidActivity>())
-                .Publish(c => PaymentEvents.Voided(c.Saga, c.Message.IdempotencyKey, c.Saga.UncapturedAmount))
+                .PublishEvent(c => PaymentEvents.Voided(c.Saga, c.Message.IdempotencyKey, c.Saga.UncapturedAmount))
                 .Unschedule(HoldExpiry)
                 .TransitionTo(Voided),
             When(HoldExpiry.Received)
                 .Activity(x => x.OfType<ExpireHoldActivity>())
-                .Publish(c => PaymentEvents.Expired(c.Saga))
+                .PublishEvent(c => PaymentEvents.Expired(c.Saga))
                 .TransitionTo(Expired),
             Ignore(AcquirerCompleted));
 
@@ -128,15 +142,25 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
             When(VoidRequested, IsNew).RejectInThisState(RecordedCommand.Of, clock),
             When(RefundRequested, IsNew).RejectInThisState(RecordedCommand.Of, clock));
 
+        // An approval after the deadline declined the payment is not applied: the acquirer holds funds we do not.
+        During(Declined,
+            When(AcquirerCompleted, c => c.Message.Approved).Activity(x => x.OfType<LateApprovalActivity>()),
+            Ignore(AcquirerCompleted, c => !c.Message.Approved));
+
+        During([Captured, PartiallyRefunded, Refunded, Voided, Expired],
+            Ignore(AcquirerCompleted));
+
         During([Declined, Captured, PartiallyRefunded, Refunded, Voided, Expired],
-            Ignore(AcquirerCompleted),
             Ignore(HoldExpiry.Received));
+
+        During([Authorised, PartiallyCaptured, Declined, Captured, PartiallyRefunded, Refunded, Voided, Expired],
+            Ignore(AuthorisationDeadline.Received));
 
         // Repeats of the authorisation itself; while Authorising, the outcome is published when the acquirer answers.
         During(Declined,
-            When(AuthoriseRequested, IsSameAuthorisation).Publish(c => PaymentEvents.Declined(c.Saga)));
+            When(AuthoriseRequested, IsSameAuthorisation).PublishEvent(c => PaymentEvents.Declined(c.Saga)));
         During([Authorised, PartiallyCaptured, Captured, PartiallyRefunded, Refunded, Voided, Expired],
-            When(AuthoriseRequested, IsSameAuthorisation).Publish(c => PaymentEvents.Authorised(c.Saga)));
+            When(AuthoriseRequested, IsSameAuthorisation).PublishEvent(c => PaymentEvents.Authorised(c.Saga)));
 
         SetCompletedWhenFinalized();
     }
@@ -170,6 +194,8 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
     public Event<AcquirerAuthorisationCompleted> AcquirerCompleted { get; private set; } = null!;
 
     public Schedule<PaymentState, PaymentHoldExpired> HoldExpiry { get; private set; } = null!;
+
+    public Schedule<PaymentState, PaymentAuthorisationDeadlinePassed> AuthorisationDeadline { get; private set; } = null!;
 
     private static bool IsNew(BehaviorContext<PaymentState, CapturePayment> context) => !IsKnown(context.Saga, context.Message.IdempotencyKey);
 
@@ -215,13 +241,13 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         CardToken = payment.CardToken,
     };
 
-    private static void RecordDecline(PaymentState payment, AcquirerAuthorisationCompleted answer, TimeProvider clock)
+    private static void RecordDecline(PaymentState payment, string code, string reason, TimeProvider clock)
     {
-        payment.DeclineCode = answer.DeclineCode ?? PaymentEvents.DefaultDeclineCode;
-        payment.DeclineReason = answer.DeclineReason ?? PaymentEvents.DefaultDeclineReason;
+        payment.DeclineCode = code;
+        payment.DeclineReason = reason;
         payment.UpdatedAt = clock.GetUtcNow().UtcDateTime;
     }
 
     private static Task PublishNotFound(ConsumeContext context, RecordedCommand command, Guid paymentId) =>
-        context.Publish(PaymentEvents.Rejected(paymentId, command, PaymentRules.NotFound(paymentId)));
+        context.PublishEvent(PaymentEvents.Rejected(paymentId, command, PaymentRules.NotFound(paymentId)));
 }

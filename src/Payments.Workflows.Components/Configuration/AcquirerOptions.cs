@@ -31,4 +31,10 @@ public sealed class AcquirerOptions
 
     /// <summary>Messages the acquirer endpoint works on at once; a slow acquirer backs up only this queue.</summary>
     public int ConcurrentMessageLimit { get; set; } = 32;
+
+    /// <summary>
+    /// How long a payment may wait for the acquirer's answer; past it the payment ends Declined with
+    /// <c>acquirer-unavailable</c>, and an approval arriving later is not applied.
+    /// </summary>
+    public TimeSpan AuthorisationDeadline { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -55,6 +55,16 @@ internal sealed class PaymentsOptionsValidator(IConfiguration configuration, IHo
             failures.Add("Payments__Retry__Intervals must hold at least one interval when set.");
         else if (options.Retry.Intervals is { } intervals && intervals.Any(i => i < TimeSpan.Zero))
             failures.Add($"Payments__Retry__Intervals must not be negative; got '{string.Join(", ", intervals)}'.");
+        if (options.Retry.OutageMinInterval <= TimeSpan.Zero || options.Retry.OutageMaxInterval < options.Retry.OutageMinInterval)
+        {
+            failures.Add("Payments__Retry__OutageMinInterval must be positive and at most Payments__Retry__OutageMaxInterval; got "
+                + $"{options.Retry.OutageMinInterval} and {options.Retry.OutageMaxInterval}.");
+        }
+
+        if (options.Retry.OutageHoldLimit < options.Retry.OutageMinInterval)
+            failures.Add($"Payments__Retry__OutageHoldLimit must be at least Payments__Retry__OutageMinInterval; got {options.Retry.OutageHoldLimit}.");
+        if (options.Acquirer.AuthorisationDeadline <= TimeSpan.Zero)
+            failures.Add($"Payments__Acquirer__AuthorisationDeadline must be positive; got {options.Acquirer.AuthorisationDeadline}.");
 
         if (options.Health.StuckAfter <= TimeSpan.Zero)
             failures.Add($"Payments__Health__StuckAfter must be positive; got '{options.Health.StuckAfter}'.");

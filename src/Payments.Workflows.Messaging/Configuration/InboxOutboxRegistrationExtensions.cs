@@ -22,10 +22,11 @@ public static class InboxOutboxRegistrationExtensions
     /// the inbox/outbox on every receive endpoint (through an endpoint-configuration callback), the bus outbox for
     /// scoped publish/send outside consumers, the durable scheduler (<see cref="IMessageScheduler"/> and each
     /// consume context's scheduler), the delivery service and the cleanup service, with validated options.
-    /// The DbContext must map the tables with <c>modelBuilder.AddInboxOutbox()</c>.
+    /// The DbContext must map the tables with <c>modelBuilder.AddInboxOutbox()</c>. An endpoint for which
+    /// <paramref name="appliesTo"/> answers false gets neither: its consumer must be idempotent on its own.
     /// </summary>
     public static IBusRegistrationConfigurator AddEfInboxOutbox<TDbContext>(this IBusRegistrationConfigurator configurator,
-        Action<InboxOutboxOptions>? configure = null)
+        Action<InboxOutboxOptions>? configure = null, Func<string, bool>? appliesTo = null)
         where TDbContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(configurator);
@@ -56,7 +57,11 @@ public static class InboxOutboxRegistrationExtensions
             provider => provider.GetRequiredService<DeliveredMarkWriter<TDbContext>>()));
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InboxOutboxCleanupService<TDbContext>>());
 
-        configurator.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseEfInboxOutbox<TDbContext>(context));
+        configurator.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
+        {
+            if (appliesTo?.Invoke(queueName) ?? true)
+                endpoint.UseEfInboxOutbox<TDbContext>(context);
+        });
 
         return configurator;
     }

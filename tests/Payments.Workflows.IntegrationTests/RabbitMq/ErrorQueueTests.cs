@@ -2,7 +2,10 @@ using Payments.Workflows.Components.Acquirer;
 
 namespace Payments.Workflows.IntegrationTests.RabbitMq;
 
-/// <summary>A message that keeps failing: retried, then parked in its queue's _error queue with the reason, then replayed.</summary>
+/// <summary>
+/// A message that keeps failing for a reason of its own (not an outage, which is waited out): retried, then parked in its
+/// queue's _error queue with the reason, then replayed.
+/// </summary>
 public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer postgres) : ServiceOnRabbitMq(rabbitMq, postgres)
 {
     private const string ErrorQueue = "acquirer-authorisation_error";
@@ -24,8 +27,8 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
             $"a message on {ErrorQueue}", Timeout, cancellationToken: Cancellation);
         await Amqp.Channel.BasicNackAsync(failed!.DeliveryTag, multiple: false, requeue: true, Cancellation);
         Assert.Equal("fault", AmqpClient.Header(failed, "MT-Reason"));
-        Assert.Equal("System.IO.IOException", AmqpClient.Header(failed, "MT-Fault-ExceptionType"));
-        Assert.Equal("Connection reset by the acquirer gateway.", AmqpClient.Header(failed, "MT-Fault-Message"));
+        Assert.Equal("System.FormatException", AmqpClient.Header(failed, "MT-Fault-ExceptionType"));
+        Assert.Equal("The acquirer gateway answered with a malformed response.", AmqpClient.Header(failed, "MT-Fault-Message"));
         Assert.Equal("7", AmqpClient.Header(failed, "MT-Fault-RetryCount"));
         Assert.EndsWith("/acquirer-authorisation", AmqpClient.Header(failed, "MT-Fault-InputAddress"), StringComparison.Ordinal);
         Assert.Contains("AuthoriseWithAcquirerConsumer", AmqpClient.Header(failed, "MT-Fault-ConsumerType"), StringComparison.Ordinal);
@@ -60,11 +63,11 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
                 return Task.FromResult(AcquirerDecision.Approve($"ref-{request.PaymentId:N}"));
             try
             {
-                throw new IOException("Connection reset by the acquirer gateway.");
+                throw new FormatException("The acquirer gateway answered with a malformed response.");
             }
-            catch (IOException reset)
+            catch (FormatException malformed)
             {
-                throw new InvalidOperationException("The acquirer gateway could not be reached.", reset);
+                throw new InvalidOperationException("The acquirer's answer could not be read.", malformed);
             }
         }
     }

@@ -1,3 +1,4 @@
+using Payments.Workflows.Messaging.Persistence;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Payments.Workflows.Components;
@@ -24,7 +25,8 @@ public sealed class PaymentsHarness : PaymentsDriver
 
     public ITestHarness Harness { get; }
 
-    public static async Task<PaymentsHarness> Start(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Services the test puts in first, such as its own acquirer, which the service's defaults then leave alone.</param>
+    public static async Task<PaymentsHarness> Start(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var database = new TestSqliteFile("payments-tests");
         var configuration = new ConfigurationBuilder()
@@ -34,6 +36,7 @@ public sealed class PaymentsHarness : PaymentsDriver
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
+        configure?.Invoke(services);
         PaymentsWorkflowsRegistration.AddPaymentsCore(services, configuration);
         services.AddMassTransitTestHarness(x =>
         {
@@ -52,6 +55,21 @@ public sealed class PaymentsHarness : PaymentsDriver
     public IReadOnlyList<T> Events<T>(Func<T, bool> filter)
         where T : class =>
         Harness.Consumed.Select<T>(x => filter(x.Context.Message)).Select(x => x.Context.Message).ToList();
+
+    /// <summary>
+    /// Waits until the one event matching <paramref name="filter"/> that the subscriber consumed reached it a second
+    /// time under the same MessageId, and its inbox dropped the copy: the inbox counts every receipt of a MessageId.
+    /// </summary>
+    public async Task<T> WaitUntilRepublishedUnderItsMessageId<T>(Func<T, bool> filter)
+        where T : class
+    {
+        await Eventually.True(() => Harness.Consumed.Select<T>(x => filter(x.Context.Message)).Any(), $"a {typeof(T).Name} to be consumed");
+        var consumed = Harness.Consumed.Select<T>(x => filter(x.Context.Message)).Single();
+        var messageId = consumed.Context.MessageId!.Value;
+        await Eventually.True(async () => await Count<InboxState>(q => q.Where(x => x.MessageId == messageId && x.ReceiveCount >= 2)) > 0,
+            $"{typeof(T).Name} {messageId} to arrive again");
+        return consumed.Context.Message;
+    }
 
     /// <summary>Waits until at least <paramref name="count"/> matching events were seen; true when they were.</summary>
     public Task<bool> SawEvents<T>(Func<T, bool> filter, int count = 1, TimeSpan? timeout = null)

@@ -33,6 +33,9 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<Guid?>("AuthorisationDeadlineTokenId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("AuthoriseIdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -112,6 +115,37 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                     b.ToTable("Payments", "payments");
                 });
 
+            modelBuilder.Entity("Payments.Workflows.Components.Idempotency.IdempotentRequest", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("Scope", "IdempotencyKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PaymentId");
+
+                    b.ToTable("IdempotentRequests", "payments");
+                });
+
             modelBuilder.Entity("Payments.Workflows.Components.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -182,37 +216,6 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
                     b.HasIndex("PaymentId");
 
                     b.ToTable("LedgerTransactions", "payments");
-                });
-
-            modelBuilder.Entity("Payments.Workflows.Components.Persistence.IdempotentRequest", b =>
-                {
-                    b.Property<string>("Scope")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("PaymentId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character(64)")
-                        .IsFixedLength();
-
-                    b.HasKey("Scope", "IdempotencyKey");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("PaymentId");
-
-                    b.ToTable("IdempotentRequests", "payments");
                 });
 
             modelBuilder.Entity("Payments.Workflows.Messaging.Persistence.InboxState", b =>

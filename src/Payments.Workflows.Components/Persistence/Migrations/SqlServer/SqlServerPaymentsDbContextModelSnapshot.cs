@@ -33,6 +33,9 @@ namespace Payments.Workflows.Components.Persistence.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<Guid?>("AuthorisationDeadlineTokenId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("AuthoriseIdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -112,6 +115,37 @@ namespace Payments.Workflows.Components.Persistence.Migrations.SqlServer
                     b.ToTable("Payments", "payments");
                 });
 
+            modelBuilder.Entity("Payments.Workflows.Components.Idempotency.IdempotentRequest", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("Scope", "IdempotencyKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PaymentId");
+
+                    b.ToTable("IdempotentRequests", "payments");
+                });
+
             modelBuilder.Entity("Payments.Workflows.Components.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -182,37 +216,6 @@ namespace Payments.Workflows.Components.Persistence.Migrations.SqlServer
                     b.HasIndex("PaymentId");
 
                     b.ToTable("LedgerTransactions", "payments");
-                });
-
-            modelBuilder.Entity("Payments.Workflows.Components.Persistence.IdempotentRequest", b =>
-                {
-                    b.Property<string>("Scope")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<Guid>("PaymentId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nchar(64)")
-                        .IsFixedLength();
-
-                    b.HasKey("Scope", "IdempotencyKey");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("PaymentId");
-
-                    b.ToTable("IdempotentRequests", "payments");
                 });
 
             modelBuilder.Entity("Payments.Workflows.Messaging.Persistence.InboxState", b =>

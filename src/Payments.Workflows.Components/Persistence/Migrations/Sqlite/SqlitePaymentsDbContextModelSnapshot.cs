@@ -27,6 +27,9 @@ namespace Payments.Workflows.Components.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AuthorisationDeadlineTokenId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AuthoriseIdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -106,6 +109,37 @@ namespace Payments.Workflows.Components.Persistence.Migrations.Sqlite
                     b.ToTable("Payments", (string)null);
                 });
 
+            modelBuilder.Entity("Payments.Workflows.Components.Idempotency.IdempotentRequest", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.HasKey("Scope", "IdempotencyKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PaymentId");
+
+                    b.ToTable("IdempotentRequests", (string)null);
+                });
+
             modelBuilder.Entity("Payments.Workflows.Components.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -174,37 +208,6 @@ namespace Payments.Workflows.Components.Persistence.Migrations.Sqlite
                     b.HasIndex("PaymentId");
 
                     b.ToTable("LedgerTransactions", (string)null);
-                });
-
-            modelBuilder.Entity("Payments.Workflows.Components.Persistence.IdempotentRequest", b =>
-                {
-                    b.Property<string>("Scope")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("PaymentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .IsFixedLength();
-
-                    b.HasKey("Scope", "IdempotencyKey");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("PaymentId");
-
-                    b.ToTable("IdempotentRequests", (string)null);
                 });
 
             modelBuilder.Entity("Payments.Workflows.Messaging.Persistence.InboxState", b =>
