@@ -117,27 +117,27 @@ public static class PaymentsWorkflowsRegistration
         if (queueName == PaymentStateDefinition.Name)
             endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)));
 
-        // 2. Every endpoint, through an outage: a message that met an outage (the database, the broker or the acquirer
-        //    unreachable, a deadlock) is held and tried again, backing off, until the outage is over. It
-        //    stays unacknowledged meanwhile (back on the queue if this instance dies), and the endpoint takes no more
-        //    than its concurrency limit, so nothing is drained into _error while a server is away.
         var retry = context.GetRequiredService<IOptions<PaymentsOptions>>().Value.Retry;
-        endpoint.UseMessageRetry(r =>
-        {
-            r.Handle<Exception>(IsOutage);
-            r.Exponential(retry.OutageRetryLimit, retry.OutageMinInterval, retry.OutageMaxInterval, retry.OutageMinInterval);
-        });
 
-        // 3. Every endpoint, any other failure but a message that can never be read: a few quick retries, each on a
-        //    fresh scope and DbContext (a lost first-insert race, a bug that a second try does not repeat); what still
-        //    fails goes to the queue's _error queue with its reason. Outages pass straight through to 2: a retry
-        //    filter that has given up on an exception it handles tells the filters around it to give up too.
+        // 2. Every endpoint, any failure but an outage or a message that can never be read: a few quick retries, each
+        //    on a fresh scope and DbContext (a lost first-insert race, a bug that a second try does not repeat); what
+        //    still fails goes to the queue's _error queue with its reason and retry count.
         endpoint.UseMessageRetry(r =>
         {
             r.Handle<Exception>(exception => !IsOutage(exception));
             r.Ignore<InvalidRawCommandException>();
             r.Ignore<JsonException>();
             r.Intervals([.. retry.IntervalsOrDefault]);
+        });
+
+        // 3. Every endpoint, through an outage (the database, the broker or the acquirer unreachable, a deadlock): the
+        //    message is held and tried again, backing off, until the outage is over. It stays unacknowledged meanwhile
+        //    (back on the queue if this instance dies), and the endpoint takes no more than its concurrency limit, so
+        //    nothing is drained into _error while a server is away. Inside 2, which lets outages pass.
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(IsOutage);
+            r.Exponential(retry.OutageRetryLimit, retry.OutageMinInterval, retry.OutageMaxInterval, retry.OutageMinInterval);
         });
 
         // Not a filter: the queue's type and dead-lettering, declared with it.

@@ -17,8 +17,11 @@ public sealed class AcquirerOptions
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Share of failed attempts within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit, 0 to 1.</summary>
-    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+    /// <summary>
+    /// Share of failed attempts within <see cref="CircuitBreakerSamplingDuration"/> that opens the circuit, 0 to 1: high, so
+    /// an acquirer that is down opens it, and one that only fails often (and is retried) does not starve every payment.
+    /// </summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.9;
 
     /// <summary>Attempts the sampling window must hold before the circuit may open, at least 2.</summary>
     public int CircuitBreakerMinimumThroughput { get; set; } = 20;

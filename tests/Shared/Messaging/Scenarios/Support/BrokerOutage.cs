@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 /// <summary>
@@ -27,7 +29,9 @@ public sealed class BrokerOutage : ISendObserver
         if (_active && (OnlyMessageId is null || OnlyMessageId == context.MessageId))
         {
             Interlocked.Increment(ref _refusals);
-            throw new ConnectionException("The broker connection is closed (simulated outage).");
+            // A socket reset, not MassTransit's ConnectionException: RabbitMQ's transport would take that one as its
+            // own cue to reconnect and retry the send until the delivery service's send timeout.
+            throw new SocketException((int)SocketError.ConnectionReset);
         }
 
         return Task.CompletedTask;
