@@ -1,11 +1,6 @@
 using System.Text.Json;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Configuration;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Payments.Workflows.Messaging;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Payments.Workflows.Components.Configuration;
 using Polly;
 using Polly.CircuitBreaker;

@@ -1,6 +1,3 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Identifiers;
 using Payments.Workflows.Components.Persistence;

@@ -1,5 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Configuration;
 
 namespace Payments.Workflows.Components.Acquirer;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Configuration;
 
 namespace Payments.Workflows.Components.Acquirer;

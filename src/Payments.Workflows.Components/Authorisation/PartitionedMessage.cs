@@ -1,4 +1,3 @@
-using MassTransit;
 using Payments.Workflows.Messaging.Ordering;
 
 namespace Payments.Workflows.Components.Authorisation;

@@ -1,4 +1,3 @@
-using MassTransit;
 using Payments.Workflows.Components.Authorisation.Activities;
 using Payments.Workflows.Contracts;
 

@@ -1,5 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Logging;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.RabbitMq;
 using Payments.Workflows.Contracts;

@@ -29,25 +29,13 @@ public static class PaymentRules
             : null;
     }
 
-    public static Rejection? CheckCapture(PaymentState payment, CapturePayment command)
-    {
-        if (CheckAmount(payment, command.Amount) is { } amountProblem)
-            return amountProblem;
-        return command.Amount > payment.UncapturedAmount
-            ? new Rejection(RejectionReasons.AmountExceedsAuthorised,
-                $"Capture of {command.Amount} {payment.Currency} exceeds the {payment.UncapturedAmount} {payment.Currency} still authorised and uncaptured.")
-            : null;
-    }
+    public static Rejection? CheckCapture(PaymentState payment, CapturePayment command) =>
+        CheckAmountWithin(payment, command.Amount, payment.UncapturedAmount, RejectionReasons.AmountExceedsAuthorised,
+            $"Capture of {command.Amount}", "still authorised and uncaptured");
 
-    public static Rejection? CheckRefund(PaymentState payment, RefundPayment command)
-    {
-        if (CheckAmount(payment, command.Amount) is { } amountProblem)
-            return amountProblem;
-        return command.Amount > payment.RefundableAmount
-            ? new Rejection(RejectionReasons.AmountExceedsCaptured,
-                $"Refund of {command.Amount} {payment.Currency} exceeds the {payment.RefundableAmount} {payment.Currency} captured and not yet refunded.")
-            : null;
-    }
+    public static Rejection? CheckRefund(PaymentState payment, RefundPayment command) =>
+        CheckAmountWithin(payment, command.Amount, payment.RefundableAmount, RejectionReasons.AmountExceedsCaptured,
+            $"Refund of {command.Amount}", "captured and not yet refunded");
 
     /// <summary>A command that the payment's current state does not accept.</summary>
     public static Rejection WrongState(string command, string state) =>
@@ -69,8 +57,13 @@ public static class PaymentRules
     public static Rejection NotFound(Guid paymentId) =>
         new(RejectionReasons.PaymentNotFound, $"Payment {paymentId} does not exist.");
 
-    private static Rejection? CheckAmount(PaymentState payment, decimal amount) =>
-        Currencies.ProblemWithAmount(amount, payment.Currency) is { } problem
-            ? new Rejection(RejectionReasons.InvalidAmount, problem)
+    /// <summary>A valid amount for the payment's currency, and no more than <paramref name="limit"/>.</summary>
+    private static Rejection? CheckAmountWithin(PaymentState payment, decimal amount, decimal limit, string exceededCode, string what, string limitIs)
+    {
+        if (Currencies.ProblemWithAmount(amount, payment.Currency) is { } problem)
+            return new Rejection(RejectionReasons.InvalidAmount, problem);
+        return amount > limit
+            ? new Rejection(exceededCode, $"{what} {payment.Currency} exceeds the {limit} {payment.Currency} {limitIs}.")
             : null;
+    }
 }

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Components.Authorisation;
 
 /// <summary>The saga instance of one payment, keyed by PaymentId.</summary>

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Components.Authorisation;
 
 public sealed class PaymentStateDefinition : SagaDefinition<PaymentState>

@@ -1,5 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Authorisation.Activities;
 using Payments.Workflows.Components.Configuration;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.Components.Ledger;

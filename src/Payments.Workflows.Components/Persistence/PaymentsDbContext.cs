@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Ledger;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Payments.Workflows.Components.Persistence;
 
 /// <summary>The PostgreSql context, which owns the PostgreSql migrations; its tables live in <see cref="PaymentsDbContext.Schema"/>.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Payments.Workflows.Components.Persistence;
 
 /// <summary>The SqlServer context, which owns the SqlServer migrations; its tables live in <see cref="PaymentsDbContext.Schema"/>.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Payments.Workflows.Components.Persistence;
 
 /// <summary>The SQLite context, which owns the SQLite migrations; SQLite has no schemas.</summary>

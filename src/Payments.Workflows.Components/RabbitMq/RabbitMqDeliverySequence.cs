@@ -1,4 +1,3 @@
-using MassTransit;
 using MassTransit.RabbitMqTransport;
 using Payments.Workflows.Messaging.Ordering;
 

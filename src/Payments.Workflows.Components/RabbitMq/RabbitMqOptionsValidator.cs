@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Payments.Workflows.Components.RabbitMq;
 
 /// <summary>Fails start-up with a message that names the bad setting, in its environment-variable form.</summary>

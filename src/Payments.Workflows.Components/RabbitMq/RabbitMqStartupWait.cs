@@ -1,6 +1,4 @@
-using MassTransit;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Payments.Workflows.Components.RabbitMq;
 

@@ -1,4 +1,3 @@
-using MassTransit;
 using Payments.Workflows.Components.Authorisation;
 
 namespace Payments.Workflows.Components.RawCommands;

@@ -1,5 +1,3 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Contracts;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Payments.Workflows.Messaging.Configuration;
 
 internal sealed class InboxOutboxOptionsValidator : IValidateOptions<InboxOutboxOptions>

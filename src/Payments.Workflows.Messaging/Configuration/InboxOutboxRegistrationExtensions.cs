@@ -1,13 +1,9 @@
-using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.DependencyInjection;
 using MassTransit.Middleware;
 using MassTransit.Scheduling;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Cleanup;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Outbox;

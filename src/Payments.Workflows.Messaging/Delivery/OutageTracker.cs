@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Payments.Workflows.Messaging.Resilience;
 
 namespace Payments.Workflows.Messaging.Delivery;

@@ -1,11 +1,6 @@
 using System.Data;
-using MassTransit;
 using MassTransit.Serialization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Persistence;
 using Payments.Workflows.Messaging.Resilience;

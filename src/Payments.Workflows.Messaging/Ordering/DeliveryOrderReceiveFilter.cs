@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>

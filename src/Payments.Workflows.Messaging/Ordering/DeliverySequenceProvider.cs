@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>Reads a delivery's <see cref="DeliverySequence"/>; null when the transport gives none.</summary>

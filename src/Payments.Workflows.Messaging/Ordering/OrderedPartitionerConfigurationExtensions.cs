@@ -1,6 +1,3 @@
-using MassTransit;
-using Microsoft.Extensions.Logging;
-
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>

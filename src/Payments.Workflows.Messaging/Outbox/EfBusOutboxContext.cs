@@ -1,10 +1,8 @@
-using MassTransit;
 using MassTransit.Clients;
 using MassTransit.DependencyInjection;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Transports;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
 

@@ -1,8 +1,6 @@
-using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;

@@ -1,9 +1,5 @@
 using System.Data;
-using MassTransit;
 using MassTransit.Middleware;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;

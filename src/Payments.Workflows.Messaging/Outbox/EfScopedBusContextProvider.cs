@@ -1,6 +1,4 @@
-using MassTransit;
 using MassTransit.DependencyInjection;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Delivery;
 
 namespace Payments.Workflows.Messaging.Outbox;

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using MassTransit;
 using MassTransit.Context;
 
 namespace Payments.Workflows.Messaging.Outbox;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Dialects;
 
 namespace Payments.Workflows.Messaging.Persistence;

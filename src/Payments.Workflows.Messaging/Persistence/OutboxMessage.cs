@@ -1,4 +1,3 @@
-using MassTransit;
 using MassTransit.Metadata;
 using MassTransit.Middleware;
 using MassTransit.Serialization;

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using MassTransit;
 
 namespace Payments.Workflows.Messaging.Resilience;
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using Microsoft.EntityFrameworkCore;
 
 namespace Payments.Workflows.Messaging.Resilience;
 

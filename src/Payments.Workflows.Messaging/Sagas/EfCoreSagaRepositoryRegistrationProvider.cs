@@ -1,6 +1,4 @@
-using MassTransit;
 using MassTransit.Configuration;
-using Microsoft.EntityFrameworkCore;
 
 namespace Payments.Workflows.Messaging.Sagas;
 

@@ -1,7 +1,5 @@
-using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Saga;
-using Microsoft.EntityFrameworkCore;
 
 namespace Payments.Workflows.Messaging.Sagas;
 

@@ -1,7 +1,5 @@
 using System.Data;
-using MassTransit;
 using MassTransit.Saga;
-using Microsoft.EntityFrameworkCore;
 
 namespace Payments.Workflows.Messaging.Sagas;
 

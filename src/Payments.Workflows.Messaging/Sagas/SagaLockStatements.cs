@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Dialects;
 
 namespace Payments.Workflows.Messaging.Sagas;

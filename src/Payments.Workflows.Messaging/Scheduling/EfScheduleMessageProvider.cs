@@ -1,6 +1,4 @@
-using MassTransit;
 using MassTransit.Scheduling;
-using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Messaging.Scheduling;

@@ -46,7 +46,10 @@ public sealed class PaymentCrashTests(RabbitMqServer rabbitMq, PostgresServer po
         foreach (var payment in payments)
             await service.WaitForState(payment.PaymentId, "PartiallyRefunded", TimeSpan.FromSeconds(60));
 
-        Assert.True(injector.Faults >= payments.Count * 4, $"Only {injector.Faults} crashes were injected.");
+        // Four messages a payment take the consume path (authorise, the acquirer's answer, capture, refund: the
+        // acquirer's own endpoint has no inbox/outbox, it calls out). A crash is injected once per message, and a
+        // message whose delivered mark the delivery service wrote first passes the last point by: at least three each.
+        Assert.True(injector.Faults >= payments.Count * 3, $"Only {injector.Faults} crashes were injected.");
         foreach (var payment in payments)
         {
             var ledger = await service.Ledger(payment.PaymentId);

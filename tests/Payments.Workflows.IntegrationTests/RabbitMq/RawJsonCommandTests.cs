@@ -104,6 +104,8 @@ public sealed class RawJsonCommandTests(RabbitMqServer rabbitMq, PostgresServer 
         await Eventually.Matches(ct => InboxReceives(messageId, ct), counts => counts.Contains(2),
             "the second copy to reach the inbox under its message_id", Timeout, cancellationToken: Cancellation);
         await Service.WaitForState(authorise.PaymentId, "Captured");
+        // The state commits before the outbox delivers the event: wait for it, then check it came once.
+        await Amqp.WaitForMessages(captured);
         Assert.Single(await Amqp.Messages(captured, Cancellation));
         Assert.Single(await Service.Ledger(authorise.PaymentId), t => t.Operation == LedgerOperation.Capture);
     }

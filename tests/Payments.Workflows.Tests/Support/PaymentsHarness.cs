@@ -1,7 +1,7 @@
-using Payments.Workflows.Messaging.Persistence;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Payments.Workflows.Components;
+using Payments.Workflows.Messaging.Persistence;
 
 namespace Payments.Workflows.Tests.Support;
 

@@ -1,4 +1,3 @@
-using MassTransit;
 using Payments.Workflows.Components.Ledger;
 
 namespace Payments.Workflows.Components.Authorisation.Activities;

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace Payments.Workflows.Components.Authorisation.Activities;
 
 /// <summary>The plumbing every payment saga step shares; a step only says what it does with the message.</summary>

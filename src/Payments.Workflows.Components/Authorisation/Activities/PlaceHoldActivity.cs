@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Configuration;
 using Payments.Workflows.Components.Ledger;

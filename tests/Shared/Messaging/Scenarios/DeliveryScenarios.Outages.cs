@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Diagnostics.Metrics;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Payments.Workflows.Messaging.Delivery;
