@@ -46,13 +46,8 @@ public sealed class AcquirerOutageTests : IAsyncLifetime
     [Fact]
     public async Task A_payment_the_acquirer_never_answers_is_declined_at_its_deadline_and_nothing_is_held()
     {
-        await Start(deadline: TimeSpan.FromSeconds(4));
-        _acquirer.Answer = Answer.Fail;
-        var command = Commands.Authorise(amount: 30.00m);
+        var (command, payment) = await DeclinedAtItsDeadline();
 
-        await _payments.Send(command);
-
-        var payment = await _payments.WaitForState(command.PaymentId, nameof(PaymentStateMachine.Declined), TimeSpan.FromSeconds(30));
         Assert.Equal(DeclineCodes.AcquirerUnavailable, payment.DeclineCode);
         Assert.True(await _payments.SawEvents<PaymentDeclined>(
             m => m.PaymentId == command.PaymentId && m.ReasonCode == DeclineCodes.AcquirerUnavailable));
@@ -69,12 +64,8 @@ public sealed class AcquirerOutageTests : IAsyncLifetime
     [Fact]
     public async Task An_approval_that_arrives_after_the_deadline_is_not_applied_and_is_counted_for_reversal()
     {
-        await Start(deadline: TimeSpan.FromSeconds(4));
         using var lateApprovals = new LateApprovalCounter();
-        _acquirer.Answer = Answer.Fail;
-        var command = Commands.Authorise(amount: 30.00m);
-        await _payments.Send(command);
-        await _payments.WaitForState(command.PaymentId, nameof(PaymentStateMachine.Declined), TimeSpan.FromSeconds(30));
+        var (command, _) = await DeclinedAtItsDeadline();
 
         await _payments.Send(new AcquirerAuthorisationCompleted { PaymentId = command.PaymentId, Approved = true, AcquirerReference = "late-1" });
 
@@ -100,6 +91,16 @@ public sealed class AcquirerOutageTests : IAsyncLifetime
 
         await _payments.WaitUntilRepublishedUnderItsMessageId<PaymentCaptured>(m => m.PaymentId == authorise.PaymentId);
         Assert.Single(_payments.Events<PaymentCaptured>(m => m.PaymentId == authorise.PaymentId));
+    }
+
+    /// <summary>A payment authorised while the acquirer fails every call, until its 4 s deadline declines it.</summary>
+    private async Task<(AuthorisePayment Command, PaymentState Payment)> DeclinedAtItsDeadline()
+    {
+        await Start(deadline: TimeSpan.FromSeconds(4));
+        _acquirer.Answer = Answer.Fail;
+        var command = Commands.Authorise(amount: 30.00m);
+        await _payments.Send(command);
+        return (command, await _payments.WaitForState(command.PaymentId, nameof(PaymentStateMachine.Declined), TimeSpan.FromSeconds(30)));
     }
 
     private enum Answer
