@@ -69,6 +69,10 @@ public static class PaymentsWorkflowsRegistration
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
         services.AddSingleton<IDatabaseMigrationState>(sp => sp.GetRequiredService<DatabaseMigrator>());
+        // A stop (SIGTERM) lets consumers under way finish for this long, then cancels them: their messages go back to
+        // the broker, or on the in-memory transport are sent again from the outbox after the restart. Within the
+        // host's 30-second shutdown timeout.
+        services.AddOptions<MassTransitHostOptions>().Configure(o => o.ConsumerStopTimeout ??= TimeSpan.FromSeconds(15));
         services.AddMetrics();
         services.TryAddSingleton<PaymentMetrics>();
         services.AddScoped<LedgerWriter>();

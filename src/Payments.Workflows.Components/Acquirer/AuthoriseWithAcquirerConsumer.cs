@@ -13,11 +13,14 @@ namespace Payments.Workflows.Components.Acquirer;
 /// <item>the acquirer takes the PaymentId as its idempotency key, so asking twice gets the first answer twice;</item>
 /// <item>the answer's MessageId comes from the PaymentId, so the saga's inbox drops a second copy of it.</item>
 /// </list>
+/// The answer is committed to the outbox table (a short transaction of its own) before the request is acknowledged:
+/// whatever the transport, even one that keeps messages in memory only, an answer given is never lost.
 /// </summary>
 internal sealed class AuthoriseWithAcquirerConsumer(
     IAcquirer acquirer,
     ResiliencePipelineProvider<string> pipelines,
     PaymentsDbContext dbContext,
+    IServiceScopeFactory scopeFactory,
     ILogger<AuthoriseWithAcquirerConsumer> logger) : IConsumer<RequestAcquirerAuthorisation>
 {
     public async Task Consume(ConsumeContext<RequestAcquirerAuthorisation> context)
@@ -43,14 +46,27 @@ internal sealed class AuthoriseWithAcquirerConsumer(
 
         logger.LogInformation("Acquirer {Decision} payment {PaymentId}", decision.Approved ? "approved" : "declined", request.PaymentId);
 
-        await context.Publish(new AcquirerAuthorisationCompleted
+        await PublishThroughOutbox(new AcquirerAuthorisationCompleted
         {
             PaymentId = request.PaymentId,
             Approved = decision.Approved,
             AcquirerReference = decision.Reference,
             DeclineCode = decision.DeclineCode,
             DeclineReason = decision.DeclineReason,
-        }, answer => answer.MessageId = AnswerId(request.PaymentId)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    // A scope of its own has no consume context, so its publish endpoint is the bus outbox: the answer becomes an
+    // outbox row committed by SaveChanges, and the delivery service sends it. Not cancelled by a stop, as the call was not.
+    private async Task PublishThroughOutbox(AcquirerAuthorisationCompleted answer)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            await publisher.Publish(answer, sent => sent.MessageId = AnswerId(answer.PaymentId), CancellationToken.None).ConfigureAwait(false);
+            await scope.ServiceProvider.GetRequiredService<PaymentsDbContext>().SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     public static Guid AnswerId(Guid paymentId) => NameBasedGuid.From($"acquirer-answer:{paymentId:N}");

@@ -25,6 +25,20 @@ public sealed class InboxOutboxOptions
     public bool DeliveryServiceEnabled { get; set; } = true;
 
     /// <summary>
+    /// Keep each sent row until an endpoint of this process has finished with its message, and send it again after a
+    /// restart (see README.md, "The in-memory transport"). Unset: whenever the transport keeps messages in process
+    /// memory only (the in-memory transport), never on a broker. False turns it off (a test of the broker's hot path).
+    /// </summary>
+    public bool? KeepSentUntilConsumed { get; set; }
+
+    /// <summary>
+    /// On a transport that keeps messages in process memory only (the in-memory transport): how long a sent row whose
+    /// consumer has not finished with it waits before it is sent again. Rows are also sent again at start-up. Longer
+    /// than a message may be held by retries through an outage; shorter than <see cref="DuplicateDetectionWindow"/>.
+    /// </summary>
+    public TimeSpan ResendUnconsumedAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
     /// Write a consumer's delivered mark (and delete its sent rows) in a background transaction shared with other
     /// consumers' marks, instead of a second transaction of its own before it acknowledges. A mark lost in a crash
     /// only means its rows are sent once more after <see cref="ConsumerHandOffDelay"/>, under the same MessageIds.

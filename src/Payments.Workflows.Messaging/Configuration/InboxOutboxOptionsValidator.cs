@@ -27,6 +27,7 @@ internal sealed class InboxOutboxOptionsValidator : IValidateOptions<InboxOutbox
         Positive(options.UnhealthyMaxDelay, nameof(options.UnhealthyMaxDelay));
         Positive(options.CleanupInterval, nameof(options.CleanupInterval));
         Positive(options.StuckAfter, nameof(options.StuckAfter));
+        Positive(options.ResendUnconsumedAfter, nameof(options.ResendUnconsumedAfter));
         AtLeastOne(options.DeliveryBatchSize, nameof(options.DeliveryBatchSize));
         AtLeastOne(options.MaxDeliveryAttempts, nameof(options.MaxDeliveryAttempts));
         AtLeastOne(options.CleanupBatchSize, nameof(options.CleanupBatchSize));
@@ -42,6 +43,13 @@ internal sealed class InboxOutboxOptionsValidator : IValidateOptions<InboxOutbox
             failures.Add(
                 $"{nameof(InboxOutboxOptions)}.{nameof(options.DuplicateDetectionWindow)} ({options.DuplicateDetectionWindow}) must exceed " +
                 $"{nameof(options.RedeliveryHorizon)} ({options.RedeliveryHorizon}): a copy redelivered after the inbox mark expired would be processed twice.");
+        }
+
+        if (options.DuplicateDetectionWindow <= options.ResendUnconsumedAfter)
+        {
+            failures.Add(
+                $"{nameof(InboxOutboxOptions)}.{nameof(options.DuplicateDetectionWindow)} ({options.DuplicateDetectionWindow}) must exceed " +
+                $"{nameof(options.ResendUnconsumedAfter)} ({options.ResendUnconsumedAfter}): a row sent again after its inbox mark expired would be processed twice.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

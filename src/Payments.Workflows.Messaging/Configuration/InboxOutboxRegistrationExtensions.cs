@@ -37,6 +37,8 @@ public static class InboxOutboxRegistrationExtensions
         configurator.TryAddSingleton(TimeProvider.System);
         configurator.TryAddSingleton<MessagingMetrics>();
         configurator.TryAddSingleton<DeliverySignal>();
+        configurator.TryAddSingleton<VolatileTransport>();
+        configurator.AddReceiveObserver(provider => provider.GetRequiredService<VolatileTransport>());
 
         configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, EfOutboxContextFactory<TDbContext>>();
         configurator.ReplaceScoped<IScopedBusContextProvider<IBus>, EfScopedBusContextProvider<TDbContext>>();
@@ -52,9 +54,12 @@ public static class InboxOutboxRegistrationExtensions
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DeliveredMarkWriter<TDbContext>>(
             provider => provider.GetRequiredService<DeliveredMarkWriter<TDbContext>>()));
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InboxOutboxCleanupService<TDbContext>>());
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConsumedRowsWriter<TDbContext>>());
 
         configurator.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
         {
+            // Every endpoint, with or without the inbox: on an in-memory transport, sent rows stay until it has finished.
+            context.GetRequiredService<VolatileTransport>().Watch(endpoint);
             if (appliesTo?.Invoke(queueName) ?? true)
                 endpoint.UseEfInboxOutbox<TDbContext>(context);
         });

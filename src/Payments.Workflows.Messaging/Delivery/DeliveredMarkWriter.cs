@@ -146,13 +146,8 @@ internal sealed class DeliveredMarkWriter<TDbContext>(
                         .ExecuteUpdateAsync(s => s.SetProperty(x => x.Delivered, now), cancellationToken).ConfigureAwait(false);
                 }
 
-                // By key: the delivery service or a redelivered copy may have sent and deleted some of them meanwhile.
-                var sent = marks.SelectMany(m => m.SentSequenceNumbers).ToArray();
-                if (sent.Length > 0)
-                {
-                    await db.Set<OutboxMessage>().Where(x => sent.Contains(x.SequenceNumber))
-                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await SentRows.Settle(db, marks.SelectMany(m => m.SentSequenceNumbers).ToArray(),
+                    marks.SelectMany(m => m.KeptSequenceNumbers).ToArray(), now + _options.ResendUnconsumedAfter, cancellationToken).ConfigureAwait(false);
 
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }

@@ -17,6 +17,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IBusControl bus,
     DeliverySignal signal,
+    VolatileTransport transport,
     MessagingMetrics metrics,
     IOptions<InboxOutboxOptions> options,
     TimeProvider timeProvider,
@@ -36,6 +37,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     private static readonly TimeSpan LongestHealthRecheck = TimeSpan.FromSeconds(1);
 
     private readonly InboxOutboxOptions _options = options.Value;
+
+    // On a transport that forgets at a restart: whether the rows it was given before this process started (kept, due
+    // later) have been made due now.
+    private bool _keptRowsResumed;
 
     private readonly OutageTracker _outage = new("Outbox delivery", "delivery", options.Value.DeliveryPollInterval,
         options.Value.UnhealthyMaxDelay, timeProvider, metrics, logger);
@@ -120,6 +125,12 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
             var now = timeProvider.GetUtcNow().UtcDateTime;
 
+            if (transport.IsVolatile && !_keptRowsResumed)
+            {
+                await ResumeKeptRows(db, now, cancellationToken).ConfigureAwait(false);
+                _keptRowsResumed = true;
+            }
+
             // A lock-free look first, so an idle poll never takes a write lock (SQLite) or starts a transaction.
             var anyDue = await db.Set<OutboxMessage>()
                 .AnyAsync(x => x.QuarantinedAt == null && x.DueAt <= now, cancellationToken).ConfigureAwait(false);
@@ -163,7 +174,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
                     try
                     {
                         await Send(row, cancellationToken).ConfigureAwait(false);
-                        db.Remove(row);
+                        if (transport.KeepsUntilConsumed(row))
+                            row.DueAt = timeProvider.GetUtcNow().UtcDateTime + _options.ResendUnconsumedAfter;
+                        else
+                            db.Remove(row);
                         sent++;
                         consecutiveFailures = 0;
                         foreach (var (suspect, exception) in suspects)
@@ -202,6 +216,21 @@ internal sealed class OutboxDeliveryService<TDbContext>(
 
                 return new DeliveryPass(rows.Count, sent, failed, outage);
             }
+        }
+    }
+
+    /// <summary>
+    /// Whatever an in-memory transport held when this process last stopped is gone: every row kept for its consumer
+    /// (and every unscheduled row waiting for a retry) is due now. The inbox drops the copies that had been consumed.
+    /// </summary>
+    private async Task ResumeKeptRows(TDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var resumed = await db.Set<OutboxMessage>()
+            .Where(x => x.QuarantinedAt == null && x.DueAt > now && (x.ScheduledTime == null || x.ScheduledTime <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.DueAt, now), cancellationToken).ConfigureAwait(false);
+        if (resumed > 0)
+        {
+            logger.LogInformation("{Count} outbox messages sent before the last stop were not yet consumed; sending them again", resumed);
         }
     }
 

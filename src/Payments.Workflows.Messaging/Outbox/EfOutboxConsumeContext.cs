@@ -22,9 +22,11 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     private readonly InboxOutboxOptions _settings;
     private readonly IOutboxFaultInjector? _faults;
     private readonly IDeliveredMarks? _marks;
+    private readonly VolatileTransport? _transport;
     private readonly TimeProvider _timeProvider;
     private readonly List<OutboxMessage> _added = [];
     private readonly List<long> _sent = [];
+    private readonly List<long> _kept = [];
     private List<OutboxMessage>? _immediate;
     private long? _lastSequenceNumber;
     private bool _deliveredMarkQueued;
@@ -39,10 +41,12 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         InboxOutboxOptions settings,
         IOutboxFaultInjector? faults,
         IDeliveredMarks? marks,
+        VolatileTransport? transport,
         TimeProvider timeProvider)
         : base(context, options, provider)
     {
         _marks = marks;
+        _transport = transport;
         _timeProvider = timeProvider;
         _db = db;
         _inbox = inbox;
@@ -142,15 +146,22 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         await Task.WhenAll(rows.Select(row => OutboxRows.Send(CapturedContext, row, CancellationToken))).ConfigureAwait(false);
 
         foreach (var row in rows)
-            _sent.Add(row.SequenceNumber);
+            Sent(row);
         await SetDelivered().ConfigureAwait(false);
     }
 
     public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
     {
         _lastSequenceNumber = message.SequenceNumber;
-        _sent.Add(message.SequenceNumber);
+        Sent(message);
         return Task.CompletedTask;
+    }
+
+    private void Sent(OutboxMessageContext message)
+    {
+        _sent.Add(message.SequenceNumber);
+        if (message is OutboxMessage row && _transport?.KeepsUntilConsumed(row) == true)
+            _kept.Add(message.SequenceNumber);
     }
 
     public override async Task SetDelivered()
@@ -161,7 +172,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         // consumers' marks in one background transaction. A redelivered copy that sent rows it read back is still
         // inside its one transaction and writes the mark there.
         if (_db.Database.CurrentTransaction is null && _marks is not null &&
-            _marks.TryEnqueue(new DeliveredMark(_messageIds, ConsumerId, _sent.ToArray())))
+            _marks.TryEnqueue(new DeliveredMark(_messageIds, ConsumerId, _sent.ToArray(), _kept.ToArray())))
         {
             _deliveredMarkQueued = true;
             DetachSentRows();
@@ -186,9 +197,8 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
             // copy may have sent and deleted some of them meanwhile, and a tracked delete of a missing row would fail.
             if (_sent.Count > 0)
             {
-                var sent = _sent.ToArray();
-                await _db.Set<OutboxMessage>().Where(x => sent.Contains(x.SequenceNumber))
-                    .ExecuteDeleteAsync(CancellationToken).ConfigureAwait(false);
+                await SentRows.Settle(_db, _sent.ToArray(), _kept.ToArray(), delivered + _settings.ResendUnconsumedAfter, CancellationToken)
+                    .ConfigureAwait(false);
             }
 
             if (ownTransaction is not null)

@@ -59,7 +59,7 @@ public sealed class EfOutboxContextFactory<TDbContext>(
                 }
 
                 outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, fresh, options.Value, faults,
-                    provider.GetService<DeliveredMarkWriter<TDbContext>>(), timeProvider);
+                    provider.GetService<DeliveredMarkWriter<TDbContext>>(), provider.GetService<VolatileTransport>(), timeProvider);
 
                 await next.Send(outboxContext).ConfigureAwait(false);
 

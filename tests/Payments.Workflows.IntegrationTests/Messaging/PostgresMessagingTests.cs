@@ -48,3 +48,8 @@ public sealed class RabbitMqSchedulerAndSagaTests : SchedulerAndSagaScenarios
 
     protected override Task<ITestTransport?> NewTransport() => RabbitMqTestTransport.Create();
 }
+
+public sealed class PostgresInMemoryTransportTests : InMemoryTransportScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}

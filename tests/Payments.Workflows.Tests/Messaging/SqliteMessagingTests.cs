@@ -24,3 +24,8 @@ public sealed class SqliteCleanupTests : CleanupScenarios
 {
     protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
 }
+
+public sealed class SqliteInMemoryTransportTests : InMemoryTransportScenarios
+{
+    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
+}

@@ -39,7 +39,8 @@ public abstract class MessagingScenarios : IAsyncDisposable
         DeliveryLog? deliveries = null,
         ExpiryLog? expiries = null,
         TimeProvider? clock = null,
-        DatabaseOutage? outage = null)
+        DatabaseOutage? outage = null,
+        Action<IBusRegistrationConfigurator>? configure = null)
     {
         _transport ??= await NewTransport();
         var transport = _transport;
@@ -48,6 +49,7 @@ public abstract class MessagingScenarios : IAsyncDisposable
         void Configure(IBusRegistrationConfigurator configurator)
         {
             transport?.Configure(configurator);
+            configure?.Invoke(configurator);
 
             // The messaging services read the time, and wait, on this clock instead of the system's.
             if (clock is not null)

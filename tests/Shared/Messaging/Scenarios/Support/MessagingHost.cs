@@ -91,6 +91,9 @@ public sealed class MessagingHost : IAsyncDisposable
                 o.DeliveryRetryDelay = TimeSpan.FromMilliseconds(100);
                 o.UnhealthyMaxDelay = TimeSpan.FromSeconds(1);
                 o.CleanupEnabled = false;
+                // The scenarios describe the outbox as a broker transport sees it; keeping rows on the in-memory
+                // transport has scenarios of its own (InMemoryTransportScenarios).
+                o.KeepSentUntilConsumed = false;
                 options?.Invoke(o);
             });
 

@@ -81,3 +81,29 @@ public sealed class ExpiryLog
 
     public int Count(Guid timerId) => _expired.Count(x => x == timerId);
 }
+
+/// <summary>Holds <see cref="DoGatedWork"/> consumers until it is opened (or the bus stops); counts who arrived.</summary>
+public sealed class WorkGate
+{
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _arrived;
+
+    public int Arrived => Volatile.Read(ref _arrived);
+
+    public void Open() => _open.TrySetResult();
+
+    public async Task Pass(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _arrived);
+        await _open.Task.WaitAsync(cancellationToken);
+    }
+}
+
+public sealed class DoGatedWorkConsumer(TestDbContext db, WorkGate gate) : IConsumer<DoGatedWork>
+{
+    public async Task Consume(ConsumeContext<DoGatedWork> context)
+    {
+        await gate.Pass(context.CancellationToken);
+        db.Effects.Add(new WorkEffect { Key = context.Message.Key });
+    }
+}

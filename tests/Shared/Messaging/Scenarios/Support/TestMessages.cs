@@ -52,3 +52,9 @@ public sealed record TimerExpired
 {
     public required Guid TimerId { get; init; }
 }
+
+/// <summary>Work whose consumer waits at the host's <see cref="WorkGate"/> before it writes its row.</summary>
+public sealed record DoGatedWork
+{
+    public required string Key { get; init; }
+}
