@@ -101,7 +101,10 @@ internal static class PaymentEndpoints
         if (await db.Payments.AsNoTracking().AnyAsync(p => p.CorrelationId == paymentId, cancellationToken)
             || await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is not null)
         {
-            return ApiProblems.PaymentIdTaken(paymentId);
+            // A concurrent request with this key may have committed since we looked: then it is a repeat, not a clash.
+            return await submitter.Find(scope, key, cancellationToken) is { } winner
+                ? await submitter.Repeat(winner, hash, command, cancellationToken)
+                : ApiProblems.PaymentIdTaken(paymentId);
         }
 
         return await submitter.Submit(scope, key, hash, paymentId, merchantId, command, cancellationToken);

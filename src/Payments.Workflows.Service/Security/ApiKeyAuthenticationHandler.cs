@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Payments.Workflows.Service.Security;
@@ -21,8 +22,9 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Health answers without the database, whatever headers a probe sends.
         var header = Request.Headers.Authorization.ToString();
-        if (header.Length == 0)
+        if (header.Length == 0 || Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
             return AuthenticateResult.NoResult();
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || !ApiKeySecrets.IsWellFormed(header[BearerPrefix.Length..].Trim()))
             return AuthenticateResult.Fail("The Authorization header is not 'Bearer' and an API key.");
