@@ -48,6 +48,17 @@ internal static class ApiKeyCommandLine
         var app = builder.Build();
         await using (app)
         {
+            // The service's own start-up rules apply: a setting it would refuse is refused here, by name.
+            try
+            {
+                app.Services.GetRequiredService<IStartupValidator>().Validate();
+            }
+            catch (OptionsValidationException invalid)
+            {
+                await error.WriteLineAsync(invalid.Message);
+                return 1;
+            }
+
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
             if (app.Services.GetRequiredService<IOptions<PaymentsOptions>>().Value.ApplyMigrations)
