@@ -1,12 +1,14 @@
 using System.Text.Json.Serialization;
 using Payments.Workflows.Service.Api;
+using Microsoft.Extensions.Options;
 using Payments.Workflows.Service.Health;
+using Payments.Workflows.Service.Security;
 
 namespace Payments.Workflows.Service;
 
 public static class PaymentsApiRegistration
 {
-    /// <summary>Problem details, JSON settings, OpenAPI and health checks for the HTTP API.</summary>
+    /// <summary>Problem details, JSON settings, OpenAPI, health checks, API keys and rate limits for the HTTP API.</summary>
     public static IServiceCollection AddPaymentsApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
@@ -16,7 +18,8 @@ public static class PaymentsApiRegistration
             // Money is a JSON number both ways: "60.00" as a string is refused, not guessed at.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
+        services.AddPaymentsSecurity();
 
         services.AddPaymentsHealthChecks();
 
@@ -24,13 +27,19 @@ public static class PaymentsApiRegistration
         return services;
     }
 
-    /// <summary>Error handling (every failure is a problem response) and every endpoint of the API.</summary>
+    /// <summary>
+    /// Response headers, error handling (every failure is a problem response), API keys, rate limits and every
+    /// endpoint of the API. OpenAPI is not served in Production unless Payments:Api:OpenApi is set.
+    /// </summary>
     public static WebApplication MapPaymentsApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePaymentsSecurity();
 
-        app.MapOpenApi();
+        if (!app.Environment.IsProduction() || app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.OpenApi)
+            app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapPaymentEndpoints();
         app.MapPaymentCommandEndpoints();

@@ -1,5 +1,10 @@
 using Payments.Workflows.Components;
 using Payments.Workflows.Service;
+using Payments.Workflows.Service.Security;
+
+// api-keys create|list|revoke: the same configuration and database, no web server.
+if (ApiKeyCommandLine.Handles(args))
+    return await ApiKeyCommandLine.Run(args, WebApplication.CreateBuilder, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPaymentsWorkflows(builder.Configuration);
@@ -8,6 +13,7 @@ builder.Services.AddPaymentsApi();
 var app = builder.Build();
 app.MapPaymentsApi();
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -6,7 +6,7 @@ namespace Payments.Workflows.Components.Idempotency;
 /// </summary>
 public sealed class IdempotentRequest
 {
-    /// <summary>What the key is scoped to: "authorise", or "capture:{paymentId}" and the like.</summary>
+    /// <summary>What the key is scoped to: "authorise:{merchantId}", or "capture:{paymentId}" and the like.</summary>
     public required string Scope { get; init; }
 
     public required string IdempotencyKey { get; init; }
@@ -15,6 +15,9 @@ public sealed class IdempotentRequest
     public required string RequestHash { get; init; }
 
     public Guid PaymentId { get; init; }
+
+    /// <summary>The merchant whose payment the request is for: the owner of an authorisation the saga has not recorded yet.</summary>
+    public string? MerchantId { get; init; }
 
     public DateTime CreatedAt { get; init; }
 }

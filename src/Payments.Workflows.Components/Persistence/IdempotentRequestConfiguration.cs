@@ -5,11 +5,15 @@ namespace Payments.Workflows.Components.Persistence;
 
 internal sealed class IdempotentRequestConfiguration : IEntityTypeConfiguration<IdempotentRequest>
 {
+    public const int ScopeLength = 128;
+
     public void Configure(EntityTypeBuilder<IdempotentRequest> builder)
     {
         builder.ToTable("IdempotentRequests");
         builder.HasKey(x => new { x.Scope, x.IdempotencyKey });
-        builder.Property(x => x.Scope).HasMaxLength(64);
+        // "authorise:{merchantId}" is the longest scope.
+        builder.Property(x => x.Scope).HasMaxLength(ScopeLength);
+        builder.Property(x => x.MerchantId).HasMaxLength(ColumnLengths.ExternalId);
         builder.Property(x => x.IdempotencyKey).HasMaxLength(ColumnLengths.IdempotencyKey);
         builder.Property(x => x.RequestHash).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.HasIndex(x => x.CreatedAt);

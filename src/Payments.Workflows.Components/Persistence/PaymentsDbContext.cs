@@ -1,3 +1,4 @@
+using Payments.Workflows.Components.ApiKeys;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Ledger;
@@ -6,7 +7,7 @@ using Payments.Workflows.Messaging.Persistence;
 namespace Payments.Workflows.Components.Persistence;
 
 /// <summary>
-/// Saga state, ledger, API idempotency records and the messaging inbox/outbox in one database, so one
+/// Saga state, ledger, API keys, API idempotency records and the messaging inbox/outbox in one database, so one
 /// transaction covers them. Each provider has a subclass that owns its migrations; the providers with schemas keep
 /// the tables in <see cref="Schema"/> (<paramref name="useSchema"/>).
 /// </summary>
@@ -22,6 +23,8 @@ public abstract class PaymentsDbContext(DbContextOptions options, bool useSchema
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
 
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -12,7 +12,7 @@ internal static class AcceptedAuthorisations
 {
     public static Task<IdempotentRequest?> Find(PaymentsDbContext db, Guid paymentId, CancellationToken cancellationToken) =>
         db.IdempotentRequests.AsNoTracking()
-            .Where(r => r.Scope == IdempotencyScopes.Authorise && r.PaymentId == paymentId)
+            .Where(r => r.PaymentId == paymentId && r.Scope.StartsWith(IdempotencyScopes.AuthorisePrefix))
             .OrderBy(r => r.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
 }

@@ -13,6 +13,7 @@ internal static class ApiProblems
     private const string AccountNotFoundType = "urn:payments-workflows:problem:account-not-found";
     private const string IdempotencyKeyReusedType = "urn:payments-workflows:problem:idempotency-key-reused";
     private const string PaymentIdTakenType = "urn:payments-workflows:problem:payment-id-taken";
+    private const string OtherMerchantType = "urn:payments-workflows:problem:other-merchant";
 
     /// <summary>400 with <c>errors</c> keyed by field, and the same in <c>detail</c> for readers of one line.</summary>
     public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
@@ -57,6 +58,14 @@ internal static class ApiProblems
             type: PaymentIdTakenType,
             title: "Payment id already in use.",
             detail: $"Payment {paymentId} was authorised under another {IdempotencyKeyHeader}; paymentId must be new.");
+
+    /// <summary>403: a merchant key asked to authorise a payment for another merchant.</summary>
+    public static ProblemHttpResult OtherMerchant() =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            type: OtherMerchantType,
+            title: "This key belongs to another merchant.",
+            detail: "A merchant key authorises payments for its own merchantId only.");
 
     // "capture:{id}" -> "capture"; "authorise" -> "authorisation".
     private static string Describe(string scope) => scope.Split(':')[0] is var command && command == IdempotencyScopes.Authorise

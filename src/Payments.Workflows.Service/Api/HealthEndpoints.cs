@@ -12,7 +12,9 @@ internal static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         // Live: the process answers. No checks, so a slow database never gets a live process restarted.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
+        // Both open to anyone and never rate limited: load balancers and orchestrators hold no key.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport })
+            .AllowAnonymous().DisableRateLimiting();
         // Ready: Degraded (broker away, outbox stuck) still takes traffic, as the API keeps accepting into the
         // outbox; Unhealthy (database away) does not.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
@@ -25,7 +27,7 @@ internal static class HealthEndpoints
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        }).AllowAnonymous().DisableRateLimiting();
         return app;
     }
 

@@ -1,22 +1,25 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Contracts;
+using Payments.Workflows.Service.Security;
 
 namespace Payments.Workflows.Service.Api;
 
 /// <summary>
 /// POST /payments/{id}/captures, /void and /refunds. The API refuses what it can see is wrong (bad input, an
 /// unknown payment, an amount its currency cannot carry); the saga rejects the rest (wrong state, more than
-/// authorised or captured) and the rejection shows in the payment's <c>rejections</c>.
+/// authorised or captured) and the rejection shows in the payment's <c>rejections</c>. Merchant keys only, on their
+/// own merchant's payments: another merchant's payment is not found, before its keys are looked at.
 /// </summary>
 internal static class PaymentCommandEndpoints
 {
     public static IEndpointRouteBuilder MapPaymentCommandEndpoints(this IEndpointRouteBuilder app)
     {
-        var payment = app.MapGroup(PaymentRoutes.Payment).WithTags("Payments");
+        var payment = app.MapGroup(PaymentRoutes.Payment).WithTags("Payments").RequireAuthorization(ApiKeyRoles.Merchant);
         payment.MapPost("/captures", Capture)
             .WithName("CapturePayment")
             .WithSummary("Capture all or part of what is authorised.")
@@ -37,23 +40,24 @@ internal static class PaymentCommandEndpoints
     /// <summary>What a payment command can be answered with besides 202: bad input, an unknown payment, a reused key.</summary>
     private static RouteHandlerBuilder ProducesCommandProblems(this RouteHandlerBuilder endpoint) =>
         endpoint.ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Capture(
-        string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        string id, HttpRequest request, ClaimsPrincipal user, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken) =>
-        await SubmitAmount(id, request, idempotencyKey, PaymentCommands.Capture, submitter, db,
+        await SubmitAmount(id, request, Caller.From(user), idempotencyKey, PaymentCommands.Capture, submitter, db,
             (paymentId, key, amount) => new CapturePayment { PaymentId = paymentId, IdempotencyKey = key, Amount = amount }, cancellationToken);
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Refund(
-        string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        string id, HttpRequest request, ClaimsPrincipal user, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken) =>
-        await SubmitAmount(id, request, idempotencyKey, PaymentCommands.Refund, submitter, db,
+        await SubmitAmount(id, request, Caller.From(user), idempotencyKey, PaymentCommands.Refund, submitter, db,
             (paymentId, key, amount) => new RefundPayment { PaymentId = paymentId, IdempotencyKey = key, Amount = amount }, cancellationToken);
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Void(
-        string id, HttpRequest request, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
+        string id, HttpRequest request, ClaimsPrincipal user, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var paymentId))
@@ -70,15 +74,15 @@ internal static class PaymentCommandEndpoints
         var scope = IdempotencyScopes.For(PaymentCommands.Void, paymentId);
         var hash = RequestHashes.Of(IdempotencyScopes.Of(PaymentCommands.Void), paymentId.ToString("D"));
         var command = new VoidPayment { PaymentId = paymentId, IdempotencyKey = key };
+        if (await FindPayment(db, Caller.From(user), paymentId, cancellationToken) is not { } payment)
+            return ApiProblems.PaymentNotFound(id);
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, command, cancellationToken);
-        if (await FindPayment(db, paymentId, cancellationToken) is null)
-            return ApiProblems.PaymentNotFound(id);
-        return await submitter.Submit(scope, key, hash, paymentId, command, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, command, cancellationToken);
     }
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> SubmitAmount<TCommand>(
-        string id, HttpRequest request, string? idempotencyKey, string command, PaymentCommandSubmitter submitter, PaymentsDbContext db,
+        string id, HttpRequest request, Caller caller, string? idempotencyKey, string command, PaymentCommandSubmitter submitter, PaymentsDbContext db,
         Func<Guid, string, decimal, TCommand> create, CancellationToken cancellationToken)
         where TCommand : class
     {
@@ -98,32 +102,34 @@ internal static class PaymentCommandEndpoints
         var scope = IdempotencyScopes.For(command, paymentId);
         var hash = RequestHashes.Of(IdempotencyScopes.Of(command), paymentId.ToString("D"), RequestHashes.Amount(amount));
         var message = create(paymentId, key, amount);
+        var payment = await FindPayment(db, caller, paymentId, cancellationToken);
+        if (payment is null)
+            return ApiProblems.PaymentNotFound(id);
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, message, cancellationToken);
 
-        var payment = await FindPayment(db, paymentId, cancellationToken);
-        if (payment is null)
-            return ApiProblems.PaymentNotFound(id);
         // Decimal places depend on the currency, known once the saga has recorded the payment.
         errors.CheckAmount(amount, payment.Currency);
         if (errors.Any)
             return errors.ToProblem();
-        return await submitter.Submit(scope, key, hash, paymentId, message, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, message, cancellationToken);
     }
 
-    /// <summary>The payment as the saga knows it, or as accepted by the API (currency not known yet).</summary>
-    private static async Task<KnownPayment?> FindPayment(PaymentsDbContext db, Guid paymentId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The payment as the saga knows it, or as accepted by the API (currency not known yet); null when it does not
+    /// exist or belongs to a merchant the caller does not see (the two are not told apart).
+    /// </summary>
+    private static async Task<KnownPayment?> FindPayment(PaymentsDbContext db, Caller caller, Guid paymentId, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking()
             .Where(p => p.CorrelationId == paymentId)
-            .Select(p => new KnownPayment(p.Currency))
-            .SingleOrDefaultAsync(cancellationToken);
-        if (payment is not null)
-            return payment;
-        return await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is not null
-            ? new KnownPayment(null)
-            : null;
+            .Select(p => new KnownPayment(p.Currency, p.MerchantId))
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? (await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is { } accepted
+                ? new KnownPayment(null, accepted.MerchantId)
+                : null);
+        return payment is not null && caller.Sees(payment.MerchantId) ? payment : null;
     }
 
-    private sealed record KnownPayment(string? Currency);
+    private sealed record KnownPayment(string? Currency, string? MerchantId);
 }

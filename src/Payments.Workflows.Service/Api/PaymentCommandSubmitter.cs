@@ -40,9 +40,10 @@ internal sealed class PaymentCommandSubmitter(
         return Accepted(first.PaymentId);
     }
 
-    /// <summary>A new key: record it and send the command, in one SaveChanges.</summary>
+    /// <summary>A new key: record it (with the payment's merchant) and send the command, in one SaveChanges.</summary>
     public async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Submit<TCommand>(
-        string scope, string idempotencyKey, string requestHash, Guid paymentId, TCommand command, CancellationToken cancellationToken)
+        string scope, string idempotencyKey, string requestHash, Guid paymentId, string? merchantId, TCommand command,
+        CancellationToken cancellationToken)
         where TCommand : class
     {
         db.IdempotentRequests.Add(new IdempotentRequest
@@ -51,6 +52,7 @@ internal sealed class PaymentCommandSubmitter(
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
             PaymentId = paymentId,
+            MerchantId = merchantId,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
         await Send(command, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -7,10 +8,14 @@ using Payments.Workflows.Components.Ledger;
 using Payments.Workflows.Components.Money;
 using Payments.Workflows.Components.Persistence;
 using Payments.Workflows.Contracts;
+using Payments.Workflows.Service.Security;
 
 namespace Payments.Workflows.Service.Api;
 
-/// <summary>POST /payments (authorise), GET /payments/{id}, GET /payments.</summary>
+/// <summary>
+/// POST /payments (authorise; merchant keys, for their own merchant), GET /payments/{id} and GET /payments (a
+/// merchant key sees its own merchant's payments; another merchant's payment is not found; ops sees all).
+/// </summary>
 internal static class PaymentEndpoints
 {
     public const int DefaultPageSize = 50;
@@ -23,7 +28,9 @@ internal static class PaymentEndpoints
             .WithName("AuthorisePayment")
             .WithSummary("Authorise a card payment; the outcome is followed at the Location.")
             .Accepts<AuthorisePaymentRequest>("application/json")
+            .RequireAuthorization(ApiKeyRoles.Merchant)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
         payments.MapGet("/{id}", Get)
             .WithName("GetPayment")
@@ -38,6 +45,7 @@ internal static class PaymentEndpoints
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Authorise(
         HttpRequest request,
+        ClaimsPrincipal user,
         [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter,
         PaymentsDbContext db,
@@ -63,8 +71,14 @@ internal static class PaymentEndpoints
         if (errors.Any || body is null)
             return errors.ToProblem();
 
+        // Before the key is looked at: nothing is recorded or sent for another merchant.
+        var merchantId = body.MerchantId!;
+        if (!Caller.From(user).Sees(merchantId))
+            return ApiProblems.OtherMerchant();
+
         var key = idempotencyKey!;
-        var paymentId = body.PaymentId ?? RequestHashes.PaymentIdFor(key);
+        var scope = IdempotencyScopes.AuthoriseFor(merchantId);
+        var paymentId = body.PaymentId ?? RequestHashes.PaymentIdFor(merchantId, key);
         // A generated id is left out: it is ours, not part of what the client asked.
         var hash = RequestHashes.Of(IdempotencyScopes.Authorise, body.PaymentId?.ToString("D"), body.MerchantId, body.CustomerId,
             RequestHashes.Amount(body.Amount!.Value), body.Currency, body.CardToken);
@@ -79,38 +93,47 @@ internal static class PaymentEndpoints
             CardToken = body.CardToken!,
         };
 
-        if (await submitter.Find(IdempotencyScopes.Authorise, key, cancellationToken) is { } first)
+        if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, command, cancellationToken);
 
-        // A client-chosen id must be new: the saga would refuse it anyway, but only after we answered 202.
-        if (body.PaymentId is not null
-            && await db.Payments.AsNoTracking().AnyAsync(p => p.CorrelationId == paymentId, cancellationToken))
+        // The id must be new, chosen or derived: the saga would refuse it anyway, but only after we answered 202 with a
+        // Location that shows someone else's payment.
+        if (await db.Payments.AsNoTracking().AnyAsync(p => p.CorrelationId == paymentId, cancellationToken)
+            || await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is not null)
         {
-            return ApiProblems.PaymentIdTaken(paymentId);
+            // A concurrent request with this key may have committed since we looked: then it is a repeat, not a clash.
+            return await submitter.Find(scope, key, cancellationToken) is { } winner
+                ? await submitter.Repeat(winner, hash, command, cancellationToken)
+                : ApiProblems.PaymentIdTaken(paymentId);
         }
 
-        return await submitter.Submit(IdempotencyScopes.Authorise, key, hash, paymentId, command, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, merchantId, command, cancellationToken);
     }
 
     private static async Task<Results<Ok<PaymentDetails>, ProblemHttpResult>> Get(
-        string id, PaymentsDbContext db, LedgerQueries ledger, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, PaymentsDbContext db, LedgerQueries ledger, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var paymentId))
             return ApiProblems.PaymentNotFound(id);
 
+        var caller = Caller.From(user);
         var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == paymentId, cancellationToken);
         if (payment is not null)
-            return TypedResults.Ok(PaymentViews.Details(payment, await ledger.ForPayment(paymentId, cancellationToken)));
+        {
+            return caller.Sees(payment.MerchantId)
+                ? TypedResults.Ok(PaymentViews.Details(payment, await ledger.ForPayment(paymentId, cancellationToken)))
+                : ApiProblems.PaymentNotFound(id);
+        }
 
         // Accepted by the API, not yet seen by the saga: the Location of a 202 answers from the first moment.
-        return await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is { } accepted
+        return await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is { } accepted && caller.Sees(accepted.MerchantId)
             ? TypedResults.Ok(PaymentViews.Accepted(accepted))
             : ApiProblems.PaymentNotFound(id);
     }
 
     private static async Task<Results<Ok<PaymentPage>, ProblemHttpResult>> List(
-        string? state, string? merchantId, string? page, string? pageSize, PaymentStateMachine machine, PaymentsDbContext db,
-        CancellationToken cancellationToken)
+        string? state, string? merchantId, string? page, string? pageSize, ClaimsPrincipal user, PaymentStateMachine machine,
+        PaymentsDbContext db, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var states = StatesOf(machine);
@@ -123,6 +146,10 @@ internal static class PaymentEndpoints
             return errors.ToProblem();
 
         var query = db.Payments.AsNoTracking();
+        // A merchant key lists its own merchant's payments, whatever merchantId asks for.
+        var caller = Caller.From(user);
+        if (!caller.IsOps)
+            query = query.Where(p => p.MerchantId == caller.MerchantId);
         if (stateName is not null)
             query = query.Where(p => p.CurrentState == stateName);
         if (!string.IsNullOrEmpty(merchantId))

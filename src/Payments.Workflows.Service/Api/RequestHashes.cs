@@ -21,9 +21,10 @@ internal static class RequestHashes
     public static string Amount(decimal amount) => amount.ToString("0.############################", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The payment id the service gives an authorisation that did not bring one: derived from its key, so two
-    /// racing requests with one key name the same payment and the saga sees one payment, never two.
+    /// The payment id the service gives an authorisation that did not bring one: derived from its merchant and key, so
+    /// two racing requests with one key name the same payment and the saga sees one payment, never two, while two
+    /// merchants using one key get two payments.
     /// </summary>
-    public static Guid PaymentIdFor(string authoriseKey)
-        => NameBasedGuid.From($"{IdempotencyScopes.Authorise}\n{authoriseKey}");
+    public static Guid PaymentIdFor(string merchantId, string authoriseKey)
+        => NameBasedGuid.From($"{IdempotencyScopes.Authorise}\n{merchantId}\n{authoriseKey}");
 }

@@ -31,7 +31,7 @@ public sealed class BrokerDownTests(RabbitMqServer rabbitMq, PostgresServer post
             foreach (var (key, value) in settings)
                 host.UseSetting(key, value);
         });
-        _http = _service.CreateClient();
+        _http = _service.CreateDefaultClient(new ApiKeyHandler(new TestApiKeys(_service.Services)));
     }
 
     public async ValueTask DisposeAsync()

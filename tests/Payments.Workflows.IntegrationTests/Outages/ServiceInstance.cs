@@ -32,7 +32,7 @@ internal sealed class ServiceInstance : WebApplicationFactory<Program>
     public static ServiceInstance Start(string name, IReadOnlyDictionary<string, string?> settings)
     {
         var instance = new ServiceInstance(name, settings);
-        instance.Http = instance.CreateClient();
+        instance.Http = instance.CreateDefaultClient(new ApiKeyHandler(new TestApiKeys(instance.Services)));
         instance.Http.Timeout = TimeSpan.FromSeconds(15);
         instance.Driver = new ContainerDriver(instance.Services);
         return instance;

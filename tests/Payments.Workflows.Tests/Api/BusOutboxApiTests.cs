@@ -11,7 +11,7 @@ public sealed class BusOutboxApiTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _api = new PaymentsApiClient(_factory.CreateClient());
+        _api = new PaymentsApiClient(_factory.CreateKeyedClient());
         return ValueTask.CompletedTask;
     }
 

@@ -19,7 +19,7 @@ public sealed class DatabaseUnavailableApiTests : IAsyncLifetime
         {
             ["ConnectionStrings:Payments"] = $"Data Source={_database.Path};Default Timeout=1",
         });
-        _api = new PaymentsApiClient(_factory.CreateClient());
+        _api = new PaymentsApiClient(_factory.CreateKeyedClient());
         return ValueTask.CompletedTask;
     }
 
@@ -34,6 +34,8 @@ public sealed class DatabaseUnavailableApiTests : IAsyncLifetime
     {
         var key = $"auth-{Guid.NewGuid():N}";
         var body = PaymentsApiClient.AuthoriseBody("merchant-locked", "customer-locked");
+        // The merchant's key is made before the lock: making one is a write too.
+        await _factory.Keys.Merchant("merchant-locked");
 
         HttpResponseMessage refused;
         await using (await WriteLock.Take(_database.Path))

@@ -135,7 +135,8 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : ApiTests(f
         {
             db.IdempotentRequests.Add(new Components.Idempotency.IdempotentRequest
             {
-                Scope = "authorise", IdempotencyKey = Key(), RequestHash = new string('0', 64), PaymentId = paymentId, CreatedAt = DateTime.UtcNow,
+                Scope = $"authorise:{Merchant}", IdempotencyKey = Key(), RequestHash = new string('0', 64), PaymentId = paymentId, MerchantId = Merchant,
+                CreatedAt = DateTime.UtcNow,
             });
             return db.SaveChangesAsync();
         });

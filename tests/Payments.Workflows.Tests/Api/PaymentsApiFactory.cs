@@ -11,6 +11,13 @@ namespace Payments.Workflows.Tests.Api;
 public sealed class PaymentsApiFactory(IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
 {
     private readonly TestSqliteFile _database = new("payments-api-tests");
+    private TestApiKeys? _keys;
+
+    /// <summary>Keys in this host's database, made on first use.</summary>
+    public TestApiKeys Keys => _keys ??= new TestApiKeys(Services);
+
+    /// <summary>A client that sends each request with the key its caller would hold (<see cref="ApiKeyHandler"/>).</summary>
+    public HttpClient CreateKeyedClient() => CreateDefaultClient(new ApiKeyHandler(Keys));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -43,7 +50,7 @@ public sealed class PaymentsApiFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Api = new PaymentsApiClient(Factory.CreateClient());
+        Api = new PaymentsApiClient(Factory.CreateKeyedClient());
 
         // Watches what the saga publishes, so a test can wait for a repeated command's answer.
         var bus = Factory.Services.GetRequiredService<IBus>();

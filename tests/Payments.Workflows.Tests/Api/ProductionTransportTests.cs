@@ -27,7 +27,7 @@ public sealed class ProductionTransportTests
             ["environment"] = "Production",
             ["Payments:AllowInMemoryTransport"] = "true",
         });
-        var api = new PaymentsApiClient(factory.CreateClient());
+        var api = new PaymentsApiClient(factory.CreateKeyedClient());
 
         Assert.Equal("Production", factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName);
         var payment = await api.Authorised("merchant-prod-in-memory", "customer-prod-in-memory");

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Payments.Workflows.Service.Security;
 using Payments.Workflows.Tests.Api;
 
 namespace Payments.Workflows.Tests.Health;
@@ -18,7 +19,10 @@ public sealed class DatabaseDownAtStartupTests
             ["Payments:Database"] = "PostgreSql",
             ["ConnectionStrings:Payments"] = "Host=127.0.0.1;Port=1;Database=payments;Username=payments;Password=secret-password;Timeout=2",
         });
+        // A key cannot be made without the database; the documented Development key is well formed, and the service
+        // cannot check it either: 503, not 401.
         var api = new PaymentsApiClient(factory.CreateClient());
+        api.Http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentApiKeys.MerchantOne);
 
         var live = await HealthReport.Get(api.Http, "/health/live");
         Assert.Equal(HttpStatusCode.OK, live.Code);
@@ -55,7 +59,7 @@ public sealed class DatabaseDownAtStartupTests
             {
                 ["ConnectionStrings:Payments"] = $"Data Source={database.Path};Default Timeout=1",
             });
-            var api = new PaymentsApiClient(factory.CreateClient());
+            var api = new PaymentsApiClient(factory.CreateKeyedClient());
 
             Assert.Equal(HttpStatusCode.OK, (await HealthReport.Get(api.Http, "/health/live")).Code);
             var unready = await HealthReport.Get(api.Http, "/health/ready");
