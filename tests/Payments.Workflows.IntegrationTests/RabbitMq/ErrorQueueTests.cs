@@ -56,7 +56,7 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
 
         public int Calls => _calls;
 
-        public Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken)
+        public Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, string cardToken, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             if (Reachable)
