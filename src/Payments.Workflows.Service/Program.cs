@@ -1,7 +1,8 @@
 using Payments.Workflows.Components;
 using Payments.Workflows.Service;
 
-var builder = WebApplication.CreateBuilder(args);
+// Its own folder, not the working directory: appsettings.json (and its log levels) apply wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = args });
 builder.Services.AddPaymentsWorkflows(builder.Configuration);
 builder.Services.AddPaymentsApi();
 
