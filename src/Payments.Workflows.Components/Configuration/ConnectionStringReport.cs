@@ -44,8 +44,9 @@ internal static class ConnectionStringReport
             builder.ConnectionString = value;
             return true;
         }
-        catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception)
         {
+            // Whatever the client throws: its message is exactly what must not reach the start-up error.
             return false;
         }
     }
