@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Configuration;
@@ -78,6 +79,9 @@ public static class PaymentsWorkflowsRegistration
         services.AddScoped<LedgerWriter>();
         services.AddScoped<LedgerQueries>();
         services.TryAddSingleton<IAcquirer, SimulatedAcquirer>();
+        // Created once the container is built, when every IAcquirer registration is in, the host's included.
+        services.AddSingleton<IValidateOptions<PaymentsOptions>>(sp =>
+            new SimulatedAcquirerValidator(sp.GetService<IHostEnvironment>(), SimulatedAcquirerValidator.IsSimulated(services)));
         services.AddAcquirerResilience(options.Acquirer);
         return options;
     }

@@ -6,7 +6,8 @@ using Payments.Workflows.Service.Security;
 if (ApiKeyCommandLine.Handles(args))
     return await ApiKeyCommandLine.Run(args, WebApplication.CreateBuilder, Console.Out, Console.Error);
 
-var builder = WebApplication.CreateBuilder(args);
+// Its own folder, not the working directory: appsettings.json (and its log levels) apply wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = args });
 builder.Services.AddPaymentsWorkflows(builder.Configuration);
 builder.Services.AddPaymentsApi();
 

@@ -14,6 +14,8 @@ public static class TestSettings
         ["ConnectionStrings:Payments"] = connectionString,
         ["Payments:Acquirer:Latency"] = "00:00:00",
         ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
+        // Hosts built with Host.CreateApplicationBuilder run as Production, which refuses the simulated acquirer unless told.
+        ["Payments:Acquirer:Simulated"] = "true",
     };
 
     /// <summary>The service on a SQLite file.</summary>

@@ -9,7 +9,8 @@ namespace Payments.Workflows.Components.Acquirer;
 /// Asks the acquirer and sends its answer back to the payment saga, holding no database transaction while the
 /// acquirer thinks. Its endpoint has no inbox or outbox; it is idempotent on its own terms instead:
 /// <list type="bullet">
-/// <item>a payment no longer waiting for the acquirer (answered already, or declined at its deadline) is not asked again;</item>
+/// <item>a payment no longer waiting for the acquirer (answered already, or declined at its deadline) is not asked again:
+/// its row no longer holds the card token, which is read from there, never from the message;</item>
 /// <item>the acquirer takes the PaymentId as its idempotency key, so asking twice gets the first answer twice;</item>
 /// <item>the answer's MessageId comes from the PaymentId, so the saga's inbox drops a second copy of it.</item>
 /// </list>
@@ -26,13 +27,15 @@ internal sealed class AuthoriseWithAcquirerConsumer(
     public async Task Consume(ConsumeContext<RequestAcquirerAuthorisation> context)
     {
         var request = context.Message;
-        var state = await dbContext.Payments.AsNoTracking()
+        // The card token lives in the payment's row until the acquirer has answered, never in this message.
+        var payment = await dbContext.Payments.AsNoTracking()
             .Where(p => p.CorrelationId == request.PaymentId)
-            .Select(p => p.CurrentState)
+            .Select(p => new { p.CurrentState, p.CardToken })
             .SingleOrDefaultAsync(context.CancellationToken).ConfigureAwait(false);
-        if (state != nameof(PaymentStateMachine.Authorising))
+        if (payment?.CurrentState != nameof(PaymentStateMachine.Authorising) || string.IsNullOrEmpty(payment.CardToken))
         {
-            logger.LogInformation("Payment {PaymentId} is {State}, no longer waiting for the acquirer: not asked", request.PaymentId, state ?? "unknown");
+            logger.LogInformation("Payment {PaymentId} is {State}, no longer waiting for the acquirer: not asked", request.PaymentId,
+                payment?.CurrentState ?? "unknown");
             return;
         }
 
@@ -40,8 +43,8 @@ internal sealed class AuthoriseWithAcquirerConsumer(
         // a restart does not ask the acquirer a second time.
         var pipeline = pipelines.GetPipeline(AcquirerResilience.PipelineName);
         var decision = await pipeline.ExecuteAsync(
-            static async (state, ct) => await state.acquirer.Authorise(state.request, ct).ConfigureAwait(false),
-            (acquirer, request),
+            static async (state, ct) => await state.acquirer.Authorise(state.request, state.cardToken, ct).ConfigureAwait(false),
+            (acquirer, request, cardToken: payment.CardToken),
             CancellationToken.None).ConfigureAwait(false);
 
         logger.LogInformation("Acquirer {Decision} payment {PaymentId}", decision.Approved ? "approved" : "declined", request.PaymentId);

@@ -6,7 +6,8 @@ internal interface IAcquirer
     /// <summary>
     /// Authorises. The contract every implementation honours: <paramref name="request"/>'s PaymentId is the
     /// acquirer-side idempotency key, so a repeated call for one payment (a redelivery, a retry after a timeout)
-    /// gets the first call's answer and never authorises twice.
+    /// gets the first call's answer and never authorises twice. <paramref name="cardToken"/> comes from the payment's
+    /// row, never from a message; implementations do not log it.
     /// </summary>
-    Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken);
+    Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, string cardToken, CancellationToken cancellationToken);
 }

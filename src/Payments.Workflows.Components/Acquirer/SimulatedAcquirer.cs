@@ -76,7 +76,7 @@ internal sealed class SimulatedAcquirer(IOptions<PaymentsOptions> options, TimeP
     /// <summary>The decision given for <paramref name="paymentId"/>, or null when none was given yet.</summary>
     public AcquirerDecision? DecisionFor(Guid paymentId) => _decisions.GetValueOrDefault(paymentId);
 
-    public async Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken)
+    public async Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, string cardToken, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(request.PaymentId, 1, static (_, n) => n + 1);
         var settings = options.Value.Acquirer;
@@ -97,7 +97,7 @@ internal sealed class SimulatedAcquirer(IOptions<PaymentsOptions> options, TimeP
         if (time.GetUtcNow() < failingUntil)
             throw new AcquirerTransientException("Simulated acquirer outage.");
 
-        if (request.CardToken == TransientToken && !_decisions.ContainsKey(request.PaymentId))
+        if (cardToken == TransientToken && !_decisions.ContainsKey(request.PaymentId))
         {
             var call = _transientCalls.AddOrUpdate(request.PaymentId, 1, static (_, n) => n + 1);
             if (call <= TransientFailuresBeforeApproval)
@@ -112,7 +112,7 @@ internal sealed class SimulatedAcquirer(IOptions<PaymentsOptions> options, TimeP
         // The first decision for a payment stands: a retried call is answered as the first one was.
         return _decisions.GetOrAdd(request.PaymentId, static (id, token) => token == DeclineToken
             ? AcquirerDecision.Decline("do-not-honour", "The card issuer declined the authorisation.")
-            : AcquirerDecision.Approve($"sim-{id:N}"), request.CardToken);
+            : AcquirerDecision.Approve($"sim-{id:N}"), cardToken);
     }
 
     private static TaskCompletionSource NewRelease(bool completed)

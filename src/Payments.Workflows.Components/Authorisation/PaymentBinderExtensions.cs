@@ -14,6 +14,14 @@ internal static class PaymentBinderExtensions
             await context.SetCompleted().ConfigureAwait(false);
         }));
 
+    /// <summary>
+    /// The acquirer has answered (or will no longer be waited for): the card token is erased from the payment's row,
+    /// so it is kept no longer than the one call that needs it.
+    /// </summary>
+    public static EventActivityBinder<PaymentState, T> ForgetCardToken<T>(this EventActivityBinder<PaymentState, T> binder)
+        where T : class =>
+        binder.Then(context => context.Saga.CardToken = string.Empty);
+
     /// <summary>A broken rule is answered and logged against the command's key; the chain ends there.</summary>
     public static EventActivityBinder<PaymentState, CapturePayment> RejectWhen(this EventActivityBinder<PaymentState, CapturePayment> binder,
         Func<PaymentState, CapturePayment, Rejection?> rule, TimeProvider clock) =>

@@ -13,6 +13,7 @@ public sealed class PaymentState : SagaStateMachineInstance
 
     public string Currency { get; set; } = null!;
 
+    /// <summary>Needed for the acquirer's call only: empty once the acquirer has answered or the deadline passed.</summary>
     public string CardToken { get; set; } = null!;
 
     /// <summary>What the authorisation asked for; it becomes the authorised amount once approved.</summary>

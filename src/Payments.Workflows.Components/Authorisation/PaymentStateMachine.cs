@@ -78,17 +78,20 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         During(Authorising,
             When(AcquirerCompleted, c => c.Message.Approved)
                 .Unschedule(AuthorisationDeadline)
+                .ForgetCardToken()
                 .Activity(x => x.OfType<PlaceHoldActivity>())
                 .Schedule(HoldExpiry, c => new PaymentHoldExpired { PaymentId = c.Saga.CorrelationId })
                 .PublishEvent(c => PaymentEvents.Authorised(c.Saga))
                 .TransitionTo(Authorised),
             When(AcquirerCompleted, c => !c.Message.Approved)
                 .Unschedule(AuthorisationDeadline)
+                .ForgetCardToken()
                 .Then(c => RecordDecline(c.Saga, c.Message.DeclineCode ?? PaymentEvents.DefaultDeclineCode,
                     c.Message.DeclineReason ?? PaymentEvents.DefaultDeclineReason, clock))
                 .PublishEvent(c => PaymentEvents.Declined(c.Saga))
                 .TransitionTo(Declined),
             When(AuthorisationDeadline.Received)
+                .ForgetCardToken()
                 .Then(c => RecordDecline(c.Saga, DeclineCodes.AcquirerUnavailable,
                     $"The acquirer did not answer within {options.Value.Acquirer.AuthorisationDeadline}.", clock))
                 .PublishEvent(c => PaymentEvents.Declined(c.Saga))
@@ -209,13 +212,17 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
 
     private static bool IsKnown(PaymentState payment, string idempotencyKey) => payment.FindOperation(idempotencyKey) is not null;
 
-    /// <summary>The authorisation that created the payment, sent again: same key and same details.</summary>
+    /// <summary>
+    /// The authorisation that created the payment, sent again: same key and same details. Once the acquirer has
+    /// answered the card token is forgotten, and the other details decide (the API has already compared the whole
+    /// body under its key).
+    /// </summary>
     private static bool IsSameAuthorisation(BehaviorContext<PaymentState, AuthorisePayment> context)
     {
         var (payment, command) = (context.Saga, context.Message);
         return command.IdempotencyKey == payment.AuthoriseIdempotencyKey && command.Amount == payment.RequestedAmount
             && command.Currency == payment.Currency && command.MerchantId == payment.MerchantId
-            && command.CustomerId == payment.CustomerId && command.CardToken == payment.CardToken;
+            && command.CustomerId == payment.CustomerId && (payment.CardToken.Length == 0 || command.CardToken == payment.CardToken);
     }
 
     private static void StartAuthorisation(PaymentState payment, AuthorisePayment command, TimeProvider clock)
@@ -230,13 +237,13 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         payment.RecordAccepted(RecordedCommand.Of(command), null, payment.CreatedAt);
     }
 
+    // No card token: the acquirer consumer reads it from the payment's row.
     private static RequestAcquirerAuthorisation RequestAuthorisation(PaymentState payment) => new()
     {
         PaymentId = payment.CorrelationId,
         MerchantId = payment.MerchantId,
         Amount = payment.RequestedAmount,
         Currency = payment.Currency,
-        CardToken = payment.CardToken,
     };
 
     private static void RecordDecline(PaymentState payment, string code, string reason, TimeProvider clock)

@@ -3,6 +3,12 @@ namespace Payments.Workflows.Components.Configuration;
 /// <summary>The simulated acquirer and the resilience pipeline around calls to it (Payments:Acquirer).</summary>
 public sealed class AcquirerOptions
 {
+    /// <summary>
+    /// The simulated acquirer is meant: without it, the Production environment refuses to start on the simulated
+    /// acquirer (it approves any card without a card network).
+    /// </summary>
+    public bool Simulated { get; set; }
+
     /// <summary>Added to every simulated call.</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(20);
 

@@ -17,7 +17,7 @@ internal sealed class PaymentsOptionsValidator(IConfiguration configuration, IHo
             failures.Add($"Payments__Transport must be InMemory or RabbitMq; got '{options.Transport}'.");
         else if (transport == TransportKind.RabbitMq && !IsAmqpUri(configuration.GetConnectionString("RabbitMq")))
             failures.Add("ConnectionStrings__RabbitMq must be an amqp:// or amqps:// URI when Payments__Transport is RabbitMq; "
-                + $"got '{Redact(configuration.GetConnectionString("RabbitMq"))}'.");
+                + $"got {ConnectionStringReport.DescribeUri(configuration.GetConnectionString("RabbitMq"))}.");
         else if (transport == TransportKind.InMemory && environment?.IsProduction() == true && !options.AllowInMemoryTransport)
             failures.Add("Payments__Transport is InMemory in the Production environment: its queues are lost when the process stops. "
                 + "Set Payments__Transport=RabbitMq, or Payments__AllowInMemoryTransport=true to accept the loss.");
@@ -26,6 +26,8 @@ internal sealed class PaymentsOptionsValidator(IConfiguration configuration, IHo
             failures.Add($"Payments__Database must be Sqlite, PostgreSql or SqlServer; got '{options.Database}'.");
         else if (database != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(configuration.GetConnectionString("Payments")))
             failures.Add($"ConnectionStrings__Payments is required when Payments__Database is {database}.");
+        else if (configuration.GetConnectionString("Payments") is { Length: > 0 } connectionString && !ConnectionStringReport.IsValid(database, connectionString))
+            failures.Add($"ConnectionStrings__Payments is not a valid {database} connection string (not shown: it may hold a password).");
 
         if (options.HoldDuration <= TimeSpan.Zero)
             failures.Add($"Payments__HoldDuration must be positive; got '{options.HoldDuration}'.");
@@ -79,10 +81,4 @@ internal sealed class PaymentsOptionsValidator(IConfiguration configuration, IHo
 
     private static bool IsAmqpUri(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps" or "rabbitmq" or "rabbitmqs";
-
-    // A connection URI may carry a password; never echo it.
-    private static string Redact(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
-            ? value!.Replace(uri.UserInfo, "***", StringComparison.Ordinal)
-            : value ?? "";
 }

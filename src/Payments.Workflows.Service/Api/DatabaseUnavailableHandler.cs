@@ -23,9 +23,10 @@ internal sealed class DatabaseUnavailableHandler(IDatabaseMigrationState migrato
         if (fault is null && migrator.IsDone)
             return false;
 
-        // The kind of fault and the route, never the exception's text (it can carry connection details).
-        logger.LogWarning("{Method} {Path} answered 503: the database is unavailable ({Fault})",
-            httpContext.Request.Method, httpContext.Request.Path, fault?.ToString() ?? "not migrated");
+        // The kind of fault and the route's template, never the exception's text (it can carry connection details) nor
+        // the path (it can carry a customer id: /ledger/accounts/customer:{id}).
+        logger.LogWarning("{Method} {Route} answered 503: the database is unavailable ({Fault})",
+            httpContext.Request.Method, (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", fault?.ToString() ?? "not migrated");
 
         var retryAfter = options.Value.Health.RetryAfter;
         httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

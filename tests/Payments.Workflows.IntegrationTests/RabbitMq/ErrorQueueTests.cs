@@ -35,6 +35,10 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
         Assert.False(string.IsNullOrEmpty(AmqpClient.Header(failed, "MT-Fault-StackTrace")));
         Assert.Equal(1 + 7, _acquirer.Calls);
         Assert.Equal("Authorising", (await Service.Payment(authorise.PaymentId))!.CurrentState);
+        // The parked request names its payment; the card token stays in the payment's row.
+        var body = Encoding.UTF8.GetString(failed.Body.Span);
+        Assert.Contains(authorise.PaymentId.ToString(), body, StringComparison.Ordinal);
+        Assert.DoesNotContain(authorise.CardToken, body, StringComparison.Ordinal);
 
         // Replay as ops do it: the queue's page in the management UI, "Move messages" to acquirer-authorisation
         // (a shovel through the management API, exactly what that form creates).
@@ -56,7 +60,7 @@ public sealed class ErrorQueueTests(RabbitMqServer rabbitMq, PostgresServer post
 
         public int Calls => _calls;
 
-        public Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken)
+        public Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, string cardToken, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             if (Reachable)

@@ -16,10 +16,10 @@ public sealed class SimulatedAcquirerTests
     public async Task A_repeated_call_for_a_payment_gets_the_first_decision_and_every_call_is_counted()
     {
         var acquirer = Create();
-        var request = Request("tok_visa");
+        var request = Request();
 
-        var first = await acquirer.Authorise(request, Ct);
-        var again = await acquirer.Authorise(request with { CardToken = SimulatedAcquirer.DeclineToken }, Ct);
+        var first = await acquirer.Authorise(request, "tok_visa", Ct);
+        var again = await acquirer.Authorise(request, SimulatedAcquirer.DeclineToken, Ct);
 
         Assert.True(first.Approved);
         Assert.Same(first, again);
@@ -34,12 +34,12 @@ public sealed class SimulatedAcquirerTests
         var acquirer = Create();
         acquirer.FailFor(TimeSpan.FromSeconds(60));
 
-        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(Request("tok_visa"), Ct));
+        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(Request(), "tok_visa", Ct));
         _time.Advance(TimeSpan.FromSeconds(59));
-        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(Request("tok_visa"), Ct));
+        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(Request(), "tok_visa", Ct));
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.True((await acquirer.Authorise(Request("tok_visa"), Ct)).Approved);
+        Assert.True((await acquirer.Authorise(Request(), "tok_visa", Ct)).Approved);
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class SimulatedAcquirerTests
         acquirer.Hang();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
-        var cancelled = acquirer.Authorise(Request("tok_visa"), cancel.Token);
-        var released = acquirer.Authorise(Request("tok_visa"), Ct);
+        var cancelled = acquirer.Authorise(Request(), "tok_visa", cancel.Token);
+        var released = acquirer.Authorise(Request(), "tok_visa", Ct);
         Assert.False(await Eventually.Holds(() => Task.FromResult(cancelled.IsCompleted || released.IsCompleted), TimeSpan.FromMilliseconds(200)));
 
         await cancel.CancelAsync();
@@ -67,10 +67,10 @@ public sealed class SimulatedAcquirerTests
 
         acquirer.FailWithProbability(1);
         for (var i = 0; i < 20; i++)
-            await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(Request("tok_visa"), Ct));
+            await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(Request(), "tok_visa", Ct));
         acquirer.FailWithProbability(0);
         for (var i = 0; i < 20; i++)
-            Assert.True((await acquirer.Authorise(Request("tok_visa"), Ct)).Approved);
+            Assert.True((await acquirer.Authorise(Request(), "tok_visa", Ct)).Approved);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class SimulatedAcquirerTests
         {
             try
             {
-                await acquirer.Authorise(Request("tok_visa"), Ct);
+                await acquirer.Authorise(Request(), "tok_visa", Ct);
             }
             catch (AcquirerTransientException)
             {
@@ -98,13 +98,13 @@ public sealed class SimulatedAcquirerTests
     public async Task The_transient_token_still_fails_twice_before_it_is_approved()
     {
         var acquirer = Create();
-        var request = Request(SimulatedAcquirer.TransientToken);
+        var request = Request();
 
-        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(request, Ct));
-        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(request, Ct));
+        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(request, SimulatedAcquirer.TransientToken, Ct));
+        await Assert.ThrowsAsync<AcquirerTransientException>(() => acquirer.Authorise(request, SimulatedAcquirer.TransientToken, Ct));
 
-        Assert.True((await acquirer.Authorise(request, Ct)).Approved);
-        Assert.True((await acquirer.Authorise(request, Ct)).Approved);
+        Assert.True((await acquirer.Authorise(request, SimulatedAcquirer.TransientToken, Ct)).Approved);
+        Assert.True((await acquirer.Authorise(request, SimulatedAcquirer.TransientToken, Ct)).Approved);
         Assert.Equal(4, acquirer.CallsFor(request.PaymentId));
     }
 
@@ -117,18 +117,17 @@ public sealed class SimulatedAcquirerTests
 
         acquirer.Heal();
 
-        Assert.True((await acquirer.Authorise(Request("tok_visa"), Ct)).Approved);
+        Assert.True((await acquirer.Authorise(Request(), "tok_visa", Ct)).Approved);
     }
 
     private SimulatedAcquirer Create(double transientFaultRate = 0) =>
         new(Options.Create(new PaymentsOptions { Acquirer = new AcquirerOptions { Latency = TimeSpan.Zero, TransientFaultRate = transientFaultRate } }), _time);
 
-    private static RequestAcquirerAuthorisation Request(string cardToken) => new()
+    private static RequestAcquirerAuthorisation Request() => new()
     {
         PaymentId = Guid.NewGuid(),
         MerchantId = "merchant-1",
         Amount = 10.00m,
         Currency = "EUR",
-        CardToken = cardToken,
     };
 }

@@ -49,6 +49,7 @@ public sealed class AcquirerOutageTests : IAsyncLifetime
         var (command, payment) = await DeclinedAtItsDeadline();
 
         Assert.Equal(DeclineCodes.AcquirerUnavailable, payment.DeclineCode);
+        Assert.Empty(payment.CardToken);
         Assert.True(await _payments.SawEvents<PaymentDeclined>(
             m => m.PaymentId == command.PaymentId && m.ReasonCode == DeclineCodes.AcquirerUnavailable));
         Assert.Empty(await _payments.Ledger(command.PaymentId));
@@ -118,7 +119,7 @@ public sealed class AcquirerOutageTests : IAsyncLifetime
 
         public int Calls(Guid paymentId) => _calls.GetValueOrDefault(paymentId);
 
-        public Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken)
+        public Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, string cardToken, CancellationToken cancellationToken)
         {
             _calls.AddOrUpdate(request.PaymentId, 1, (_, n) => n + 1);
             return Answer == Answer.Approve
