@@ -18,7 +18,7 @@ RABBITMQ_RUNTIME_DIR=/var/lib/rabbitmq/payments-workflows
 TLS_DIR=/var/lib/payments-workflows/tls
 TLS_CA_FILE=$TLS_DIR/ca.pem
 
-# Broker users besides the administrator (docs/security.md): local-only passwords, equal to the user name, set by
+# Broker users besides the administrator (docs/operations.md, "Transport security"): local-only passwords, equal to the user name, set by
 # start-rabbitmq.sh. The definitions give them no password; compose sets theirs from required variables.
 RABBITMQ_ADMIN_USER=payments
 RABBITMQ_SERVICE_USER=payments-service

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts RabbitMQ (Debian's 3.10) bound to 127.0.0.1 (AMQP 5672, AMQPS 5671, management 15672, prometheus 15692) with
-# infra/rabbitmq's plugins, settings and definitions, and ensures its users (docs/security.md): the administrator
+# infra/rabbitmq's plugins, settings and definitions, and ensures its users (docs/operations.md, "Transport security"): the administrator
 # payments (the test fixtures and these scripts only), payments-service, payments-publisher and payments-ops with
 # local-only passwords equal to their names, and no guest. Idempotent; quick when the broker is already up.
 set -euo pipefail
@@ -13,8 +13,8 @@ LEAST_PRIVILEGE_USERS=("$RABBITMQ_SERVICE_USER" "$RABBITMQ_PUBLISHER_USER" "$RAB
 VHOSTS=(/ payments)
 MANAGEMENT_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT"
 
-api() { curl -fsS --max-time 5 -u "$USER_NAME:$USER_PASSWORD" "$MANAGEMENT_URL/api/$1"; }
-absent() { [[ "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -u "$USER_NAME:$USER_PASSWORD" "$MANAGEMENT_URL/api/$1")" == 404 ]]; }
+api() { curl -fsS --max-time 10 -u "$USER_NAME:$USER_PASSWORD" "$MANAGEMENT_URL/api/$1"; }
+absent() { [[ "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -u "$USER_NAME:$USER_PASSWORD" "$MANAGEMENT_URL/api/$1")" == 404 ]]; }
 
 # Everything the tests rely on, checked through the management API (no Erlang CLI start-up: fast).
 ready() {
@@ -28,8 +28,9 @@ ready() {
     api "users/$user" | grep -q '"password_hash":"[^"]' || return 1
   done
   absent users/guest || return 1
-  api overview | grep -q "\"port\":$RABBITMQ_AMQPS_PORT," || return 1
+  listening "$RABBITMQ_AMQPS_PORT" || return 1
 }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 vhost_path() { [[ "$1" == / ]] && printf '%%2F' || printf '%s' "$1"; }
 
 node_running() { rabbitmqctl -q ping >/dev/null 2>&1; }
@@ -108,10 +109,18 @@ ensure_users() {
     rabbitmqctl -q set_permissions -p "$vhost" "$USER_NAME" '.*' '.*' '.*' >/dev/null
   done
   # The other users, their tags and permissions as the definitions say (a node whose data predates them), then
-  # their local-only passwords.
-  rabbitmqctl -q import_definitions "$RABBITMQ_RUNTIME_DIR/definitions.json" >/dev/null
+  # their local-only passwords. Importing blanks their passwords, so only when one is missing.
+  local existing
+  existing="$(rabbitmqctl -q list_users | awk '{ print $1 }')"
   for user in "${LEAST_PRIVILEGE_USERS[@]}"; do
-    rabbitmqctl -q change_password "$user" "$user" >/dev/null
+    if ! grep -qx -- "$user" <<<"$existing"; then
+      rabbitmqctl -q import_definitions "$RABBITMQ_RUNTIME_DIR/definitions.json" >/dev/null
+      break
+    fi
+  done
+  for user in "${LEAST_PRIVILEGE_USERS[@]}"; do
+    rabbitmqctl -q authenticate_user "$user" "$user" >/dev/null 2>&1 ||
+      rabbitmqctl -q change_password "$user" "$user" >/dev/null
   done
   if rabbitmqctl -q list_users | awk '{ print $1 }' | grep -qx guest; then
     rabbitmqctl -q delete_user guest >/dev/null
