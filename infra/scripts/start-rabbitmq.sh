@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts RabbitMQ (Debian's 3.10) bound to 127.0.0.1 (AMQP 5672, AMQPS 5671, management 15672, prometheus 15692) with
-# infra/rabbitmq's plugins, settings and definitions, and ensures its users (docs/operations.md, "Transport security"): the administrator
-# payments (the test fixtures and these scripts only), payments-service, payments-publisher and payments-ops with
-# local-only passwords equal to their names, and no guest. Idempotent; quick when the broker is already up.
+# infra/rabbitmq's plugins, settings and definitions, and ensures its users (docs/operations.md, "Transport
+# security"): the administrator payments (the test fixtures and these scripts only), payments-service,
+# payments-publisher and payments-ops with local-only passwords equal to their names, and no guest.
+# Idempotent; quick when the broker is already up.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
