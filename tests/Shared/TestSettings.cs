@@ -14,6 +14,8 @@ public static class TestSettings
         ["ConnectionStrings:Payments"] = connectionString,
         ["Payments:Acquirer:Latency"] = "00:00:00",
         ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
+        // Test hosts run as Production (the host's default) against plain loopback servers; the TLS tests set it back.
+        ["Payments:AllowInsecureTransport"] = "true",
     };
 
     /// <summary>The service on a SQLite file.</summary>

@@ -73,7 +73,12 @@ public sealed class TransportTlsTests(RabbitMqServer rabbitMq, PostgresServer po
             SslMode = SslMode.VerifyFull,
             RootCertificate = caPath,
         }.ConnectionString;
-        var settings = new Dictionary<string, string?> { ["Payments:RabbitMq:CaCertificatePath"] = caPath };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Payments:RabbitMq:CaCertificatePath"] = caPath,
+            // The host runs as Production: both hops pass the insecure-transport check on their own.
+            ["Payments:AllowInsecureTransport"] = "false",
+        };
         var authorise = RabbitMq.ServiceOnRabbitMq.Authorise(25.00m);
 
         await using (var service = await ServiceHost.Start(broker, database, settings))

@@ -93,6 +93,8 @@ public sealed class InsecureTransportTests
             ["Payments:AllowInMemoryTransport"] = "true",
             ["Payments:Database"] = "PostgreSql",
             ["ConnectionStrings:Payments"] = "Host=db.internal;Username=payments;Password=S3cret;SSL Mode=Disable",
+            // The test settings allow plain loopback servers; this test is about the default.
+            ["Payments:AllowInsecureTransport"] = "false",
         });
 
         var error = Record.Exception(() => factory.CreateClient());
