@@ -5,8 +5,8 @@ namespace Payments.Workflows.Components.RabbitMq;
 
 /// <summary>
 /// TLS to the broker (an amqps:// URI): the certificate must name the URI's host and chain to a trusted root, the
-/// system's or the private CA of <c>Payments__RabbitMq__CaCertificatePath</c>. MassTransit's own default accepts an
-/// untrusted chain; the service does not.
+/// system's or the private CA of <c>Payments__RabbitMq__CaCertificatePath</c>. Enforced explicitly rather than left to
+/// MassTransit's and the RabbitMQ client's defaults for acceptable policy errors.
 /// </summary>
 internal static class BrokerTls
 {
