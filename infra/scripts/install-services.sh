@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs PostgreSQL 15 (the Debian 12 version), RabbitMQ and the AMQP command-line tools from Debian's packages when missing.
+# Installs PostgreSQL 15 (the Debian 12 version), RabbitMQ, the AMQP command-line tools and openssl (local TLS) from Debian's packages when missing.
 # Idempotent: does nothing (and touches no network) when everything is already installed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-packages=("postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION" rabbitmq-server amqp-tools curl)
+packages=("postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION" rabbitmq-server amqp-tools curl openssl)
 missing=()
 for package in "${packages[@]}"; do
   package_installed "$package" || missing+=("$package")

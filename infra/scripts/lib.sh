@@ -9,10 +9,21 @@ PG_CLUSTER=main
 PG_PORT=5432
 
 RABBITMQ_AMQP_PORT=5672
+RABBITMQ_AMQPS_PORT=5671
 RABBITMQ_MANAGEMENT_PORT=15672
 RABBITMQ_PROMETHEUS_PORT=15692
 # The node's own copy of infra/rabbitmq (the repository may sit where the rabbitmq user cannot read).
 RABBITMQ_RUNTIME_DIR=/var/lib/rabbitmq/payments-workflows
+# The local certificate authority and the servers' certificate (infra/scripts/make-tls.sh); never committed.
+TLS_DIR=/var/lib/payments-workflows/tls
+TLS_CA_FILE=$TLS_DIR/ca.pem
+
+# Broker users besides the administrator (docs/operations.md, "Transport security"): local-only passwords, equal to the user name, set by
+# start-rabbitmq.sh. The definitions give them no password; compose sets theirs from required variables.
+RABBITMQ_ADMIN_USER=payments
+RABBITMQ_SERVICE_USER=payments-service
+RABBITMQ_PUBLISHER_USER=payments-publisher
+RABBITMQ_OPS_USER=payments-ops
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -45,3 +56,7 @@ package_installed() {
 PAYMENTS_TEST_POSTGRES_DEFAULT="Host=127.0.0.1;Port=$PG_PORT;Username=payments;Password=payments;Database=payments;SSL Mode=Disable"
 PAYMENTS_TEST_RABBITMQ_DEFAULT="amqp://payments:payments@127.0.0.1:$RABBITMQ_AMQP_PORT/"
 PAYMENTS_TEST_RABBITMQ_MANAGEMENT_DEFAULT="http://payments:payments@127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"
+# TLS: the broker's amqps:// listener (name localhost, as the certificate says) and the CA that signed the
+# certificate of both servers (PostgreSQL serves it too, for SSL Mode=VerifyFull).
+PAYMENTS_TEST_RABBITMQ_TLS_DEFAULT="amqps://payments:payments@localhost:$RABBITMQ_AMQPS_PORT/"
+PAYMENTS_TEST_TLS_CA_DEFAULT="$TLS_CA_FILE"

@@ -4,6 +4,7 @@
 # Extra arguments go to `dotnet test` (e.g. --no-build, or --filter-class '*PostgresServerTests').
 # Exit status: non-zero when dotnet test fails, any test fails, or no test ran.
 #   PAYMENTS_TEST_POSTGRES / PAYMENTS_TEST_RABBITMQ / PAYMENTS_TEST_RABBITMQ_MANAGEMENT: used as set, else the local servers.
+#   PAYMENTS_TEST_RABBITMQ_TLS / PAYMENTS_TEST_TLS_CA: the amqps:// listener and the CA of the local servers' certificate.
 #   PAYMENTS_TEST_SKIP_SERVICES=1: do not start local servers (the variables point elsewhere).
 #   PAYMENTS_TEST_RESULTS: where the TRX reports go (default TestResults/ at the repository root; emptied first).
 set -euo pipefail
@@ -17,6 +18,10 @@ fi
 export PAYMENTS_TEST_POSTGRES="${PAYMENTS_TEST_POSTGRES:-$PAYMENTS_TEST_POSTGRES_DEFAULT}"
 export PAYMENTS_TEST_RABBITMQ="${PAYMENTS_TEST_RABBITMQ:-$PAYMENTS_TEST_RABBITMQ_DEFAULT}"
 export PAYMENTS_TEST_RABBITMQ_MANAGEMENT="${PAYMENTS_TEST_RABBITMQ_MANAGEMENT:-$PAYMENTS_TEST_RABBITMQ_MANAGEMENT_DEFAULT}"
+if [[ "${PAYMENTS_TEST_SKIP_SERVICES:-}" != 1 ]]; then
+  export PAYMENTS_TEST_RABBITMQ_TLS="${PAYMENTS_TEST_RABBITMQ_TLS:-$PAYMENTS_TEST_RABBITMQ_TLS_DEFAULT}"
+  export PAYMENTS_TEST_TLS_CA="${PAYMENTS_TEST_TLS_CA:-$PAYMENTS_TEST_TLS_CA_DEFAULT}"
+fi
 
 results="${PAYMENTS_TEST_RESULTS:-$REPO_ROOT/TestResults}"
 rm -rf "$results"

@@ -56,6 +56,7 @@ public static class PaymentsWorkflowsRegistration
     {
         services.AddOptions<PaymentsOptions>().Bind(configuration.GetSection(PaymentsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PaymentsOptions>, InsecureTransportCheck>();
 
         // Read once here to choose the provider and transport; a bad value fails with the validator's message.
         var options = configuration.GetSection(PaymentsOptions.SectionName).Get<PaymentsOptions>() ?? new PaymentsOptions();

@@ -16,6 +16,8 @@ public static class TestSettings
         ["Payments:Acquirer:RetryBaseDelay"] = "00:00:00.001",
         // Hosts built with Host.CreateApplicationBuilder run as Production, which refuses the simulated acquirer unless told.
         ["Payments:Acquirer:Simulated"] = "true",
+        // Test hosts run as Production (the host's default) against plain loopback servers; the TLS tests set it back.
+        ["Payments:AllowInsecureTransport"] = "true",
     };
 
     /// <summary>The service on a SQLite file.</summary>

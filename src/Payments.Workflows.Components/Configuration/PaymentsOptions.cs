@@ -14,6 +14,12 @@ public sealed class PaymentsOptions
     /// </summary>
     public bool AllowInMemoryTransport { get; set; }
 
+    /// <summary>
+    /// The Production environment refuses a database connection with TLS disabled and an amqp:// broker URI (see
+    /// InsecureTransportCheck) unless this is set: for a hop that stays on a private network the operator vouches for.
+    /// </summary>
+    public bool AllowInsecureTransport { get; set; }
+
     /// <summary>Sqlite (default), PostgreSql or SqlServer; reads ConnectionStrings:Payments.</summary>
     public string Database { get; set; } = nameof(DatabaseProvider.Sqlite);
 

@@ -26,4 +26,10 @@ internal sealed class RabbitMqOptions
     /// Payments:Acquirer:ConcurrentMessageLimit).
     /// </summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>
+    /// A PEM file with the private certificate authority that signs the broker's certificate (amqps:// only): the
+    /// certificate must then chain to it. Unset: the system's trusted roots.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
 }

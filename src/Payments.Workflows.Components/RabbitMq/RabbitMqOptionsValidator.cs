@@ -18,6 +18,9 @@ internal sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOption
                 + $"Payments__RabbitMq__ConcurrentMessageLimit ({options.ConcurrentMessageLimit}), or consumers sit idle.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.CaCertificatePath) && !File.Exists(options.CaCertificatePath))
+            failures.Add($"Payments__RabbitMq__CaCertificatePath names no file: '{options.CaCertificatePath}'.");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -41,8 +41,13 @@ internal static class RabbitMqTransport
     {
         var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
 
-        // A send or publish completes only once the broker has taken responsibility for the message.
-        cfg.Host(host, h => h.PublisherConfirmation = true);
+        cfg.Host(host, h =>
+        {
+            // A send or publish completes only once the broker has taken responsibility for the message.
+            h.PublisherConfirmation = true;
+            if (BrokerTls.IsTls(host))
+                h.UseSsl(ssl => BrokerTls.Configure(ssl, host, options.CaCertificatePath));
+        });
 
         cfg.PrefetchCount = options.PrefetchCount;
         cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;

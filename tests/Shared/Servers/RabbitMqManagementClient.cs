@@ -53,6 +53,32 @@ public sealed class RabbitMqManagementClient : IDisposable
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
+    /// <summary>Sets a user's permissions on a virtual host: regular expressions over exchange and queue names.</summary>
+    public async Task SetPermissionsAsync(string virtualHost, string user, string configure, string write, string read,
+        CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PutAsJsonAsync(
+            $"permissions/{Escape(virtualHost)}/{Escape(user)}", new { configure, write, read }, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>Creates (or updates) a user with a password and tags ("" for none, or e.g. "monitoring").</summary>
+    public async Task CreateUserAsync(string user, string password, string tags = "", CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PutAsJsonAsync($"users/{Escape(user)}", new { password, tags }, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>Deletes a user; a missing one is not an error.</summary>
+    public async Task DeleteUserAsync(string user, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync($"users/{Escape(user)}", cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            await EnsureSuccessAsync(response, cancellationToken);
+        }
+    }
+
     public async Task<bool> VirtualHostExistsAsync(string virtualHost, CancellationToken cancellationToken = default)
     {
         using var response = await _http.GetAsync($"vhosts/{Escape(virtualHost)}", cancellationToken);

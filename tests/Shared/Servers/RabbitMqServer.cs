@@ -33,6 +33,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private readonly string? _configuredManagementUri;
     private readonly Lazy<Task<Broker>> _broker;
     private readonly ConcurrentDictionary<string, byte> _virtualHosts = new();
+
+    // Per-vhost users created here (user name → virtual host), deleted with their virtual host.
+    private readonly ConcurrentDictionary<string, string> _users = new();
     private RabbitMqContainer? _container;
 
     public RabbitMqServer()
@@ -62,8 +65,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
         (await _broker.Value.WaitAsync(cancellationToken)).Management;
 
     /// <summary>
-    /// Creates a virtual host named <c>{prefix}-{random}</c>, gives the broker's user full permissions on it and
-    /// returns its amqp:// URI. It is deleted by <see cref="DeleteVirtualHostAsync"/> or when the run ends.
+    /// Creates a virtual host named <c>{prefix}-{random}</c> and a service user for it, <c>{name}-service</c>, as
+    /// <c>payments-service</c> is on the virtual host payments: full permissions on this virtual host only, no tags
+    /// (so no management API, no users, no policies). Returns the virtual host's amqp:// URI with that user's
+    /// credentials; the broker's administrator also gets full permissions on it. Both are deleted by
+    /// <see cref="DeleteVirtualHostAsync"/> or when the run ends.
     /// </summary>
     public async Task<Uri> CreateVirtualHostAsync(string prefix, CancellationToken cancellationToken = default)
     {
@@ -72,7 +78,32 @@ public sealed class RabbitMqServer : IAsyncDisposable
         _virtualHosts.TryAdd(name, 0);
         await broker.Management.CreateVirtualHostAsync(name, cancellationToken);
         await broker.Management.SetPermissionsAsync(name, broker.Management.User, cancellationToken);
-        return new UriBuilder(broker.AmqpUri) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
+        return await CreateUserAsync(broker, name, "service", new BrokerPermission(name, ".*", ".*", ".*"), cancellationToken);
+    }
+
+    /// <summary>
+    /// A publisher user for the virtual host of <paramref name="virtualHost"/>, <c>{name}-publisher</c>, with exactly
+    /// the permissions <c>infra/rabbitmq/definitions.json</c> gives <c>payments-publisher</c> on the virtual host
+    /// payments. Returns the virtual host's amqp:// URI with its credentials.
+    /// </summary>
+    public async Task<Uri> CreatePublisherAsync(Uri virtualHost, CancellationToken cancellationToken = default)
+    {
+        var broker = await _broker.Value.WaitAsync(cancellationToken);
+        var name = VirtualHostOf(virtualHost);
+        var permission = BrokerDefinitions.PermissionsOf(BrokerDefinitions.PublisherUser).Single(p => p.VirtualHost == "payments");
+        return await CreateUserAsync(broker, name, "publisher", permission with { VirtualHost = name }, cancellationToken);
+    }
+
+    private async Task<Uri> CreateUserAsync(Broker broker, string virtualHost, string role, BrokerPermission permission,
+        CancellationToken cancellationToken)
+    {
+        var user = $"{virtualHost}-{role}";
+        var password = Guid.NewGuid().ToString("N");
+        _users.TryAdd(user, virtualHost);
+        await broker.Management.CreateUserAsync(user, password, cancellationToken: cancellationToken);
+        await broker.Management.SetPermissionsAsync(permission.VirtualHost, user, permission.Configure, permission.Write, permission.Read,
+            cancellationToken);
+        return new UriBuilder(broker.AmqpUri) { UserName = user, Password = password, Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
     }
 
     public async Task DeleteVirtualHostAsync(Uri amqpUri, CancellationToken cancellationToken = default)
@@ -86,6 +117,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
         var broker = await _broker.Value.WaitAsync(cancellationToken);
         await broker.Management.DeleteVirtualHostAsync(name, cancellationToken);
         _virtualHosts.TryRemove(name, out _);
+        foreach (var user in _users.Where(u => u.Value == name).Select(u => u.Key).ToList())
+        {
+            await broker.Management.DeleteUserAsync(user, cancellationToken);
+            _users.TryRemove(user, out _);
+        }
     }
 
     /// <summary>
@@ -185,6 +221,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
             foreach (var name in _virtualHosts.Keys)
             {
                 await broker.Management.DeleteVirtualHostAsync(name, CancellationToken.None);
+            }
+
+            foreach (var user in _users.Keys)
+            {
+                await broker.Management.DeleteUserAsync(user, CancellationToken.None);
             }
 
             broker.Management.Dispose();
