@@ -4,10 +4,9 @@ using Payments.Workflows.Service.Security;
 
 // api-keys create|list|revoke: the same configuration and database, no web server.
 if (ApiKeyCommandLine.Handles(args))
-    return await ApiKeyCommandLine.Run(args, WebApplication.CreateBuilder, Console.Out, Console.Error);
+    return await ApiKeyCommandLine.Run(args, CreateBuilder, Console.Out, Console.Error);
 
-// Its own folder, not the working directory: appsettings.json (and its log levels) apply wherever it is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = args });
+var builder = CreateBuilder(args);
 builder.Services.AddPaymentsWorkflows(builder.Configuration);
 builder.Services.AddPaymentsApi();
 
@@ -15,6 +14,10 @@ var app = builder.Build();
 app.MapPaymentsApi();
 app.Run();
 return 0;
+
+// Its own folder, not the working directory: appsettings.json (and its log levels) apply wherever it is started from.
+static WebApplicationBuilder CreateBuilder(string[] args) =>
+    WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = args });
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

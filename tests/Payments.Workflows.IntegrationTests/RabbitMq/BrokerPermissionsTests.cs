@@ -213,7 +213,7 @@ public sealed class BrokerPermissionsTests(RabbitMqServer rabbitMq, PostgresServ
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public async Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, CancellationToken cancellationToken)
+        public async Task<AcquirerDecision> Authorise(RequestAcquirerAuthorisation request, string cardToken, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
