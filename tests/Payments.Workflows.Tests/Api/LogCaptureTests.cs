@@ -32,7 +32,8 @@ public sealed class LogCaptureTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _api = new PaymentsApiClient(_factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs))).CreateClient());
+        var host = _factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
+        _api = new PaymentsApiClient(host.CreateDefaultClient(new ApiKeyHandler(new TestApiKeys(host.Services))));
         return ValueTask.CompletedTask;
     }
 

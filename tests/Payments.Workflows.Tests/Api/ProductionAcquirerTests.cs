@@ -28,7 +28,7 @@ public sealed class ProductionAcquirerTests
     public async Task In_Production_the_simulated_acquirer_runs_when_explicitly_allowed()
     {
         await using var factory = new PaymentsApiFactory(Production(simulated: "true"));
-        var api = new PaymentsApiClient(factory.CreateClient());
+        var api = new PaymentsApiClient(factory.CreateKeyedClient());
 
         var payment = await api.Authorised("merchant-prod-simulated", "customer-prod-simulated");
 
