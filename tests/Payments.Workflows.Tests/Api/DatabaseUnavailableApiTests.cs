@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Payments.Workflows.Tests.Api;
 
 /// <summary>
@@ -38,7 +36,7 @@ public sealed class DatabaseUnavailableApiTests : IAsyncLifetime
         await _factory.Keys.Merchant("merchant-locked");
 
         HttpResponseMessage refused;
-        await using (await WriteLock.Take(_database.Path))
+        await using (await SqliteWriteLock.Take(_database.Path))
             refused = await _api.Authorise(body, key);
 
         await AssertUnavailable(refused);
@@ -55,7 +53,7 @@ public sealed class DatabaseUnavailableApiTests : IAsyncLifetime
         var key = $"cap-{Guid.NewGuid():N}";
 
         HttpResponseMessage refused;
-        await using (await WriteLock.Take(_database.Path))
+        await using (await SqliteWriteLock.Take(_database.Path))
             refused = await _api.Capture(payment.PaymentId, 20.00m, key);
 
         await AssertUnavailable(refused);
@@ -77,34 +75,5 @@ public sealed class DatabaseUnavailableApiTests : IAsyncLifetime
         Assert.DoesNotContain("locked", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(".db", text, StringComparison.Ordinal);
         Assert.Contains("Idempotency-Key", problem.Detail, StringComparison.Ordinal);
-    }
-
-    /// <summary>Another connection holding SQLite's write lock (BEGIN IMMEDIATE) until disposed.</summary>
-    private sealed class WriteLock : IAsyncDisposable
-    {
-        private readonly SqliteConnection _connection;
-
-        private WriteLock(SqliteConnection connection) => _connection = connection;
-
-        public static async Task<WriteLock> Take(string path)
-        {
-            var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-            await connection.OpenAsync();
-            await using var begin = connection.CreateCommand();
-            begin.CommandText = "BEGIN IMMEDIATE;";
-            await begin.ExecuteNonQueryAsync();
-            return new WriteLock(connection);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await using (var rollback = _connection.CreateCommand())
-            {
-                rollback.CommandText = "ROLLBACK;";
-                await rollback.ExecuteNonQueryAsync();
-            }
-
-            await _connection.DisposeAsync();
-        }
     }
 }

@@ -84,6 +84,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         await WaitForExit(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Kills the service as a crash or an out-of-memory killer does (SIGKILL): no shutdown code runs.</summary>
+    public async Task Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Waits until the service logs the address it listens on, and returns it.</summary>
     public async Task<Uri> WaitUntilListening()
     {
