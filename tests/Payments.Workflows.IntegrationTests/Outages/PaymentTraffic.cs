@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Payments.Workflows.IntegrationTests.Outages;
@@ -11,7 +12,10 @@ namespace Payments.Workflows.IntegrationTests.Outages;
 internal sealed class PaymentTraffic(OutageRig rig, string prefix)
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+    private const int Merchants = 3;
+
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _failures = new();
+    private readonly string[] _keys = new string[Merchants];
     private int _started;
 
     /// <summary>Why a client gave up on a payment (an unexpected answer, or its deadline), one line each.</summary>
@@ -27,6 +31,12 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
         giveUp.CancelAfter(deadline);
         var ids = Enumerable.Range(0, payments).Select(_ => Guid.NewGuid()).ToList();
+
+        // The merchants' keys are made before any outage, as a real merchant holds its key: reading the database to
+        // pick a key while the database is away would fail the client, not the service.
+        for (var m = 0; m < Merchants; m++)
+            _keys[m] = await rig.Instances[0].Keys.Merchant(MerchantOf(m));
+
         var running = new List<Task>();
         for (var i = 0; i < payments; i++)
         {
@@ -60,7 +70,7 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         var authorise = JsonSerializer.Serialize(new
         {
             paymentId = id,
-            merchantId = $"merchant-{i % 3}",
+            merchantId = MerchantOf(i),
             customerId = $"customer-{i}",
             amount,
             currency = "EUR",
@@ -68,23 +78,25 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         });
         var capture = JsonSerializer.Serialize(new { amount });
 
-        await PostUntilAccepted(first, "/payments", authorise, $"{prefix}-auth-{i}", ct);
-        await PostUntilAccepted(other, "/payments", authorise, $"{prefix}-auth-{i}", ct);
+        await PostUntilAccepted(first, i, "/payments", authorise, $"{prefix}-auth-{i}", ct);
+        await PostUntilAccepted(other, i, "/payments", authorise, $"{prefix}-auth-{i}", ct);
         await Eventually.Matches(probe => StateOf(id, i, probe), s => s is "Authorised" or "Captured", $"payment {id} to be Authorised",
             Timeout(ct), cancellationToken: ct);
-        await PostUntilAccepted(other, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
-        await PostUntilAccepted(first, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
+        await PostUntilAccepted(other, i, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
+        await PostUntilAccepted(first, i, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
     }
 
     private static TimeSpan Timeout(CancellationToken ct) => ct.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromMinutes(3);
 
     // GET /payments/{id} through either instance; an error answer is a state like any other, to wait past.
-    private async Task<string> StateOf(Guid id, int attempt, CancellationToken ct)
+    private async Task<string> StateOf(Guid id, int payment, CancellationToken ct)
     {
-        var instance = rig.Instances[attempt % 2];
+        var instance = rig.Instances[payment % 2];
         try
         {
-            using var response = await instance.Http.GetAsync($"/payments/{id}", ct);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/payments/{id}");
+            request.Headers.Authorization = KeyOf(payment);
+            using var response = await instance.Http.SendAsync(request, ct);
             if (response.StatusCode != HttpStatusCode.OK)
                 return $"HTTP {(int)response.StatusCode}";
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
@@ -96,7 +108,7 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         }
     }
 
-    private async Task PostUntilAccepted(ServiceInstance instance, string path, string json, string key, CancellationToken ct)
+    private async Task PostUntilAccepted(ServiceInstance instance, int payment, string path, string json, string key, CancellationToken ct)
     {
         var attempts = 0;
         var last = "";
@@ -107,6 +119,7 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
                 request.Headers.Add("Idempotency-Key", key);
+                request.Headers.Authorization = KeyOf(payment);
                 using var response = await instance.Http.SendAsync(request, ct);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
@@ -131,4 +144,8 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
             await Task.Delay(RetryPause, ct);
         }
     }
+
+    private static string MerchantOf(int payment) => $"merchant-{payment % Merchants}";
+
+    private AuthenticationHeaderValue KeyOf(int payment) => new("Bearer", _keys[payment % Merchants]);
 }

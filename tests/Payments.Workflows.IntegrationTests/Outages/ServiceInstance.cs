@@ -22,6 +22,9 @@ internal sealed class ServiceInstance : WebApplicationFactory<Program>
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>API keys in the instance's database (shared by the instances of a rig).</summary>
+    public TestApiKeys Keys { get; private set; } = null!;
+
     /// <summary>This instance's simulated acquirer, for its switches and its call counts.</summary>
     public SimulatedAcquirer Acquirer => (SimulatedAcquirer)Services.GetRequiredService<IAcquirer>();
 
@@ -32,7 +35,8 @@ internal sealed class ServiceInstance : WebApplicationFactory<Program>
     public static ServiceInstance Start(string name, IReadOnlyDictionary<string, string?> settings)
     {
         var instance = new ServiceInstance(name, settings);
-        instance.Http = instance.CreateDefaultClient(new ApiKeyHandler(new TestApiKeys(instance.Services)));
+        instance.Keys = new TestApiKeys(instance.Services);
+        instance.Http = instance.CreateDefaultClient(new ApiKeyHandler(instance.Keys));
         instance.Http.Timeout = TimeSpan.FromSeconds(15);
         instance.Driver = new ContainerDriver(instance.Services);
         return instance;
