@@ -24,8 +24,13 @@ public sealed class PostgresOutageTests(PostgresServer postgres, RabbitMqServer 
                     "/health/ready to stop answering 200 on both instances during the database outage", Outage, Describe, ct);
                 rig.Log($"readiness went [{Describe(down)}] {since.Elapsed.TotalSeconds:0.0} s into the outage");
             },
-            async () => await Eventually.Matches(_ => rig.Readiness(), codes => codes.All(c => c == HttpStatusCode.OK),
-                "/health/ready to answer 200 on both instances after the database came back", ReadyAgainWithin, Describe, ct),
+            async () =>
+            {
+                var since = System.Diagnostics.Stopwatch.StartNew();
+                await Eventually.Matches(_ => rig.Readiness(), codes => codes.All(c => c == HttpStatusCode.OK),
+                    "/health/ready to answer 200 on both instances after the database came back", ReadyAgainWithin, Describe, ct);
+                rig.Log($"ready again {since.Elapsed.TotalSeconds:0.0} s after the database came back");
+            },
             ct);
     }
 
