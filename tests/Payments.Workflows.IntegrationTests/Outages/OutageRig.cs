@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Persistence;
 
 namespace Payments.Workflows.IntegrationTests.Outages;
@@ -12,13 +13,16 @@ internal sealed class OutageRig : IAsyncDisposable
 {
     private readonly RabbitMqManagementClient _management;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<ServiceInstance> _stopped = [];
+    private IReadOnlyDictionary<string, string?> _configuration = new Dictionary<string, string?>();
 
-    private OutageRig(FaultProxy database, FaultProxy broker, string virtualHost, RabbitMqManagementClient management)
+    private OutageRig(FaultProxy database, FaultProxy broker, string virtualHost, RabbitMqManagementClient management, string databaseConnectionString)
     {
         Database = database;
         Broker = broker;
         VirtualHost = virtualHost;
         _management = management;
+        DatabaseConnectionString = databaseConnectionString;
     }
 
     /// <summary>Between the instances and PostgreSQL.</summary>
@@ -28,6 +32,12 @@ internal sealed class OutageRig : IAsyncDisposable
     public FaultProxy Broker { get; }
 
     public string VirtualHost { get; }
+
+    /// <summary>The rig's database on the shared server, reached directly (not through <see cref="Database"/>): for watching it.</summary>
+    public string DatabaseConnectionString { get; }
+
+    /// <summary>The simulated acquirer of every instance the rig has run, the stopped ones included: what the acquirer saw in all.</summary>
+    public IEnumerable<SimulatedAcquirer> Acquirers => _stopped.Concat(Instances).Distinct().Select(i => i.Acquirer);
 
     public IReadOnlyList<ServiceInstance> Instances { get; private set; } = [];
 
@@ -41,7 +51,7 @@ internal sealed class OutageRig : IAsyncDisposable
         var database = await postgres.CreateDatabaseAsync(name, ct);
         var vhost = await rabbitMq.CreateVirtualHostAsync(name, ct);
         var rig = new OutageRig(FaultProxy.ForPostgres(database), FaultProxy.ForAmqp(vhost), RabbitMqServer.VirtualHostOf(vhost),
-            await rabbitMq.GetManagementClientAsync(ct));
+            await rabbitMq.GetManagementClientAsync(ct), database);
         var configuration = TestSettings.For("PostgreSql", rig.Database.Route(database))
             .OnRabbitMq(rig.Broker.Route(vhost), quorumQueues: false)
             .WarningsOnly()
@@ -50,8 +60,30 @@ internal sealed class OutageRig : IAsyncDisposable
         var first = ServiceInstance.Start("first", configuration);
         var second = ServiceInstance.Start("second", configuration);
         rig.Instances = [first, second];
+        rig._configuration = configuration;
         rig.Log($"started two instances; database proxy :{rig.Database.Port}, broker proxy :{rig.Broker.Port}");
         return rig;
+    }
+
+    /// <summary>
+    /// Stops instance <paramref name="index"/> as SIGTERM does (the host's graceful stop: consumers under way get their stop
+    /// timeout) and starts a replacement with the same configuration in its place. While it is down its clients are sent to
+    /// the other instance, as a load balancer does with an instance that stops answering.
+    /// </summary>
+    public async Task Replace(int index)
+    {
+        var stopping = Instances[index];
+        var other = Instances[(index + 1) % Instances.Count];
+        Instances = [.. Instances.Select(i => i == stopping ? other : i)];
+        var stop = Stopwatch.StartNew();
+        await stopping.DisposeAsync();
+        stopping.Http.Dispose();
+        _stopped.Add(stopping);
+        Log($"{stopping.Name} stopped gracefully in {stop.Elapsed.TotalSeconds:0.0} s");
+
+        var replacement = ServiceInstance.Start($"{stopping.Name}-replacement", _configuration);
+        Instances = [.. Instances.Select((instance, i) => i == index ? replacement : instance)];
+        Log($"{replacement.Name} started");
     }
 
     public void Log(string line) =>
@@ -118,8 +150,8 @@ internal sealed class OutageRig : IAsyncDisposable
         Assert.True(repeated.Count == 0, $"Posted more than once: {string.Join(", ", repeated)}");
         LedgerAssert.Holds(transactions, await driver.AllEntries());
 
-        var calls = ids.Select(id => Instances.Sum(i => i.Acquirer.CallsFor(id))).ToList();
-        Assert.All(ids, id => Assert.True(Instances.Any(i => i.Acquirer.DecisionFor(id) is { Approved: true }), $"The acquirer never approved payment {id}."));
+        var calls = ids.Select(id => Acquirers.Sum(a => a.CallsFor(id))).ToList();
+        Assert.All(ids, id => Assert.True(Acquirers.Any(a => a.DecisionFor(id) is { Approved: true }), $"The acquirer never approved payment {id}."));
         Log($"acquirer calls per payment: min {calls.Min()}, max {calls.Max()}, total {calls.Sum()} for {ids.Count} payments; " +
             $"payments called more than once: {calls.Count(c => c > 1)}");
     }
@@ -138,7 +170,7 @@ internal sealed class OutageRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var instance in Instances)
+        foreach (var instance in Instances.Distinct())
         {
             // Restored first so a stopping host is not stuck on a dead link.
             Database.Restore();

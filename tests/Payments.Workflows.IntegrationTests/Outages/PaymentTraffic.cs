@@ -11,9 +11,8 @@ namespace Payments.Workflows.IntegrationTests.Outages;
 /// </summary>
 internal sealed class PaymentTraffic(OutageRig rig, string prefix)
 {
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private const int Merchants = 3;
-
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _failures = new();
     private readonly string[] _keys = new string[Merchants];
     private int _started;
@@ -25,7 +24,21 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
     public int Started => Volatile.Read(ref _started);
 
     /// <summary>Starts <paramref name="payments"/> payments, one every <paramref name="spacing"/>; ends when each is captured or given up.</summary>
-    public async Task<IReadOnlyList<Guid>> Run(int payments, TimeSpan spacing, TimeSpan deadline)
+    public Task<IReadOnlyList<Guid>> Run(int payments, TimeSpan spacing, TimeSpan deadline) => Start(payments, spacing, deadline, Pay);
+
+    /// <summary>
+    /// Authorises <paramref name="payments"/> payments, one every <paramref name="spacing"/>, each on both instances with
+    /// its key; ends when every request is accepted, without waiting for the acquirer's answer or capturing.
+    /// </summary>
+    public Task<IReadOnlyList<Guid>> AuthoriseOnly(int payments, TimeSpan spacing, TimeSpan deadline) =>
+        Start(payments, spacing, deadline, async (i, id, ct) =>
+        {
+            var (authorise, _) = Bodies(i, id);
+            await PostUntilAccepted(i, i, "/payments", authorise, $"{prefix}-auth-{i}", ct);
+            await PostUntilAccepted(i, i + 1, "/payments", authorise, $"{prefix}-auth-{i}", ct);
+        });
+
+    private async Task<IReadOnlyList<Guid>> Start(int payments, TimeSpan spacing, TimeSpan deadline, Func<int, Guid, CancellationToken, Task> pay)
     {
         var ct = TestContext.Current.CancellationToken;
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -40,7 +53,7 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         var running = new List<Task>();
         for (var i = 0; i < payments; i++)
         {
-            running.Add(PayOrRecord(i, ids[i], giveUp.Token));
+            running.Add(PayOrRecord(i, ids[i], pay, giveUp.Token));
             Interlocked.Increment(ref _started);
             await Task.Delay(spacing, ct);
         }
@@ -49,11 +62,11 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         return ids;
     }
 
-    private async Task PayOrRecord(int i, Guid id, CancellationToken ct)
+    private async Task PayOrRecord(int i, Guid id, Func<int, Guid, CancellationToken, Task> pay, CancellationToken ct)
     {
         try
         {
-            await Pay(i, id, ct);
+            await pay(i, id, ct);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -65,7 +78,20 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
 
     private async Task Pay(int i, Guid id, CancellationToken ct)
     {
-        var (first, other) = (rig.Instances[i % 2], rig.Instances[(i + 1) % 2]);
+        // Instance slots, as a client's address behind a load balancer: the instance in a slot may be replaced.
+        var (first, other) = (i, i + 1);
+        var (authorise, capture) = Bodies(i, id);
+
+        await PostUntilAccepted(i, first, "/payments", authorise, $"{prefix}-auth-{i}", ct);
+        await PostUntilAccepted(i, other, "/payments", authorise, $"{prefix}-auth-{i}", ct);
+        await Eventually.Matches(probe => StateOf(id, i, probe), s => s is "Authorised" or "Captured", $"payment {id} to be Authorised",
+            Timeout(ct), cancellationToken: ct);
+        await PostUntilAccepted(i, other, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
+        await PostUntilAccepted(i, first, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
+    }
+
+    private static (string Authorise, string Capture) Bodies(int i, Guid id)
+    {
         var amount = 10.00m + i;
         var authorise = JsonSerializer.Serialize(new
         {
@@ -76,14 +102,7 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
             currency = "EUR",
             cardToken = "tok_visa",
         });
-        var capture = JsonSerializer.Serialize(new { amount });
-
-        await PostUntilAccepted(first, i, "/payments", authorise, $"{prefix}-auth-{i}", ct);
-        await PostUntilAccepted(other, i, "/payments", authorise, $"{prefix}-auth-{i}", ct);
-        await Eventually.Matches(probe => StateOf(id, i, probe), s => s is "Authorised" or "Captured", $"payment {id} to be Authorised",
-            Timeout(ct), cancellationToken: ct);
-        await PostUntilAccepted(other, i, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
-        await PostUntilAccepted(first, i, $"/payments/{id}/captures", capture, $"{prefix}-capture-{i}", ct);
+        return (authorise, JsonSerializer.Serialize(new { amount }));
     }
 
     private static TimeSpan Timeout(CancellationToken ct) => ct.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromMinutes(3);
@@ -91,7 +110,7 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
     // GET /payments/{id} through either instance; an error answer is a state like any other, to wait past.
     private async Task<string> StateOf(Guid id, int payment, CancellationToken ct)
     {
-        var instance = rig.Instances[payment % 2];
+        var instance = rig.Instances[payment % rig.Instances.Count];
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/payments/{id}");
@@ -102,19 +121,24 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             return body.RootElement.GetProperty("state").GetString() ?? "(no state)";
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (IsUnanswered(e, ct))
         {
             return $"({e.GetType().Name})";
         }
     }
 
-    private async Task PostUntilAccepted(ServiceInstance instance, int payment, string path, string json, string key, CancellationToken ct)
+    // A request sent to a stopped instance, as TestServer fails it, is a connection refused.
+    private static bool IsUnanswered(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or ObjectDisposedException or TaskCanceledException && !ct.IsCancellationRequested;
+
+    private async Task PostUntilAccepted(int payment, int slot, string path, string json, string key, CancellationToken ct)
     {
         var attempts = 0;
         var last = "";
         while (true)
         {
             attempts++;
+            var instance = rig.Instances[slot % rig.Instances.Count];
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
@@ -134,13 +158,13 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
                     Assert.Fail($"POST {path} ({key}) to {instance.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (IsUnanswered(e, ct))
             {
                 last = e.GetType().Name;
             }
 
             if (ct.IsCancellationRequested)
-                Assert.Fail($"POST {path} ({key}) to {instance.Name} was never accepted in {attempts} attempts; last: {last}");
+                Assert.Fail($"POST {path} ({key}) to slot {slot % rig.Instances.Count} was never accepted in {attempts} attempts; last: {last}");
             await Task.Delay(RetryPause, ct);
         }
     }

@@ -25,8 +25,11 @@ internal sealed class ServiceInstance : WebApplicationFactory<Program>
     /// <summary>API keys in the instance's database (shared by the instances of a rig).</summary>
     public TestApiKeys Keys { get; private set; } = null!;
 
-    /// <summary>This instance's simulated acquirer, for its switches and its call counts.</summary>
-    public SimulatedAcquirer Acquirer => (SimulatedAcquirer)Services.GetRequiredService<IAcquirer>();
+    /// <summary>
+    /// This instance's simulated acquirer, for its switches and its call counts; kept at start, so its counts can still be
+    /// read once the instance has stopped.
+    /// </summary>
+    public SimulatedAcquirer Acquirer { get; private set; } = null!;
 
     /// <summary>The service's database and ledger as this instance reads them.</summary>
     public IPaymentsDriver Driver { get; private set; } = null!;
@@ -39,6 +42,7 @@ internal sealed class ServiceInstance : WebApplicationFactory<Program>
         instance.Http = instance.CreateDefaultClient(new ApiKeyHandler(instance.Keys));
         instance.Http.Timeout = TimeSpan.FromSeconds(15);
         instance.Driver = new ContainerDriver(instance.Services);
+        instance.Acquirer = (SimulatedAcquirer)instance.Services.GetRequiredService<IAcquirer>();
         return instance;
     }
 
