@@ -1,6 +1,7 @@
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Identifiers;
 using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Messaging.Persistence;
 using Polly.Registry;
 
 namespace Payments.Workflows.Components.Acquirer;
@@ -36,6 +37,16 @@ internal sealed class AuthoriseWithAcquirerConsumer(
         {
             logger.LogInformation("Payment {PaymentId} is {State}, no longer waiting for the acquirer: not asked", request.PaymentId,
                 payment?.CurrentState ?? "unknown");
+            return;
+        }
+
+        // Answered already, by a copy of this request whose acknowledgement was lost (an instance stopped just after
+        // committing the answer): the answer waits in the outbox, or the saga has consumed it.
+        var answerId = AnswerId(request.PaymentId);
+        if (await dbContext.Set<OutboxMessage>().AnyAsync(m => m.MessageId == answerId, context.CancellationToken).ConfigureAwait(false)
+            || await dbContext.Set<InboxState>().AnyAsync(m => m.MessageId == answerId, context.CancellationToken).ConfigureAwait(false))
+        {
+            logger.LogInformation("Payment {PaymentId} has its acquirer answer already: not asked again", request.PaymentId);
             return;
         }
 

@@ -23,4 +23,10 @@ public enum TransientFaultKind
 
     /// <summary>An operation ran out of time: a command, a connection attempt, a lock wait.</summary>
     Timeout,
+
+    /// <summary>
+    /// This process is stopping and its services are already gone. The message is not at fault: it goes back to its
+    /// queue (or, on the in-memory transport, is sent again after the restart) for another instance or the next start.
+    /// </summary>
+    Stopping,
 }

@@ -72,6 +72,8 @@ public static class TransientFaults
         FileNotFoundException or DirectoryNotFoundException or PathTooLongException or DriveNotFoundException or FileLoadException => null,
         IOException => TransientFaultKind.Network,
         DbException { IsTransient: true } => TransientFaultKind.Database,
+        // The host disposed its container while a message was still under way: only a stopping process does that.
+        ObjectDisposedException { ObjectName: "IServiceProvider" } => TransientFaultKind.Stopping,
         _ => null,
     };
 

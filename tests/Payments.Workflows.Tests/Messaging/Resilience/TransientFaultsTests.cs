@@ -27,6 +27,17 @@ public sealed class TransientFaultsTests
     }
 
     [Fact]
+    public void The_container_disposed_under_a_message_means_the_process_is_stopping_while_any_other_disposed_object_is_a_bug()
+    {
+        var services = new ServiceCollection().BuildServiceProvider();
+        services.Dispose();
+        var stopping = Record.Exception(() => services.CreateScope());
+
+        Assert.Equal(TransientFaultKind.Stopping, TransientFaults.Classify(stopping!));
+        Assert.False(TransientFaults.IsTransient(new ObjectDisposedException("PaymentsDbContext")));
+    }
+
+    [Fact]
     public void A_timeout_is_transient()
     {
         Assert.Equal(TransientFaultKind.Timeout, TransientFaults.Classify(new TimeoutException()));
