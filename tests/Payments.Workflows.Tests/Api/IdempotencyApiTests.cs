@@ -125,28 +125,4 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : ApiTests(f
         Assert.Equal(10.00m, (await Api.WaitForState(first.PaymentId, "PartiallyCaptured")).CapturedAmount);
         Assert.Equal(20.00m, (await Api.WaitForState(second.PaymentId, "PartiallyCaptured")).CapturedAmount);
     }
-
-    [Fact]
-    public async Task A_command_for_a_payment_accepted_but_not_yet_recorded_is_accepted_and_resent_on_retry()
-    {
-        // Accepted by the API, not yet recorded by the saga: the API knows the payment from its own record.
-        var paymentId = Guid.NewGuid();
-        await Fixture.WithDb(db =>
-        {
-            db.IdempotentRequests.Add(new Components.Idempotency.IdempotentRequest
-            {
-                Scope = $"authorise:{Merchant}", IdempotencyKey = Key(), RequestHash = new string('0', 64), PaymentId = paymentId, MerchantId = Merchant,
-                CreatedAt = DateTime.UtcNow,
-            });
-            return db.SaveChangesAsync();
-        });
-
-        var accepted = await Api.Get(paymentId);
-        Assert.Equal("Accepted", accepted.State);
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Capture(paymentId, 10.00m, "early-capture")));
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Capture(paymentId, 10.00m, "early-capture")));
-        await Eventually.Matches(_ => Task.FromResult(Fixture.Published<PaymentCommandRejected>()
-                .Count(e => e.PaymentId == paymentId && e.ReasonCode == RejectionReasons.PaymentNotFound)),
-            rejections => rejections == 2, "two PaymentNotFound rejections of the early capture");
-    }
 }
