@@ -82,7 +82,7 @@ internal static class PaymentCommandEndpoints
             return refusal;
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, command, cancellationToken);
-        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, command, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, command, claimsPaymentId: false, cancellationToken);
     }
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> SubmitAmount<TCommand>(
@@ -116,7 +116,7 @@ internal static class PaymentCommandEndpoints
         var message = create(paymentId, key, CommandValidation.Normalise(body.Amount.Value, payment.Currency!));
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, message, cancellationToken);
-        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, message, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, message, claimsPaymentId: false, cancellationToken);
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ internal static class PaymentCommandEndpoints
         if (payment.Operations.Find(o => o.IdempotencyKey == key) is { } operation && operation.Command != command)
             return ApiProblems.IdempotencyKeyReused(key, operation.Command, payment.PaymentId);
         var other = await db.IdempotentRequests.AsNoTracking()
-            .Where(r => r.PaymentId == payment.PaymentId && r.IdempotencyKey == key && r.Scope != scope)
+            .Where(r => r.PaymentId == payment.PaymentId && r.IdempotencyKey == key && r.Scope != scope && r.Scope != IdempotencyScopes.PaymentIdClaim)
             .FirstOrDefaultAsync(cancellationToken);
         return other is null ? null : ApiProblems.IdempotencyKeyReused(other);
     }

@@ -104,7 +104,7 @@ internal static class PaymentEndpoints
                 : ApiProblems.PaymentIdTaken(paymentId);
         }
 
-        return await submitter.Submit(scope, key, hash, paymentId, merchantId, command, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, merchantId, command, claimsPaymentId: true, cancellationToken);
     }
 
     private static async Task<Results<Ok<PaymentDetails>, ProblemHttpResult>> Get(
