@@ -1,4 +1,5 @@
 using Payments.Workflows.Components.Authorisation.Activities;
+using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.Authorisation;
@@ -52,6 +53,22 @@ internal static class PaymentBinderExtensions
         {
             var command = describe(context.Message);
             return PaymentEvents.Rejected(context.Saga.CorrelationId, command, PaymentRules.WrongState(command.Name, context.Saga.CurrentState));
+        });
+
+    /// <summary>
+    /// A command whose idempotency key <see cref="CommandValidation"/> refuses (the raw consumers and the API refuse it
+    /// before; this is for publishers of the contracts): answered with invalid-command and not logged, so nothing the
+    /// database would refuse is written. The key is repeated cut and escaped.
+    /// </summary>
+    public static EventActivityBinder<PaymentState, T> RejectAsInvalidKey<T>(this EventActivityBinder<PaymentState, T> binder,
+        Func<T, RecordedCommand> describe)
+        where T : class =>
+        binder.PublishEvent(context =>
+        {
+            var command = describe(context.Message);
+            var problem = CommandValidation.ProblemWithKey(command.IdempotencyKey);
+            return PaymentEvents.Rejected(context.Saga.CorrelationId, command with { IdempotencyKey = CommandValidation.Echo(command.IdempotencyKey) },
+                new Rejection(RejectionReasons.InvalidCommand, $"{CommandValidation.Fields.IdempotencyKey}: {problem}"));
         });
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Payments.Workflows.Components.Money;
+using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.Authorisation;
@@ -17,7 +19,7 @@ public static class PaymentEvents
         PaymentId = payment.CorrelationId,
         IdempotencyKey = payment.AuthoriseIdempotencyKey,
         MerchantId = payment.MerchantId,
-        Amount = payment.AuthorisedAmount,
+        Amount = Money(payment, payment.AuthorisedAmount),
         Currency = payment.Currency,
         AcquirerReference = payment.AcquirerReference ?? "",
         ExpiresAt = new DateTimeOffset(DateTime.SpecifyKind(payment.ExpiresAt ?? payment.UpdatedAt, DateTimeKind.Utc)),
@@ -36,16 +38,16 @@ public static class PaymentEvents
     {
         PaymentId = payment.CorrelationId,
         IdempotencyKey = idempotencyKey,
-        Amount = amount,
+        Amount = Money(payment, amount),
         Currency = payment.Currency,
-        CapturedAmount = capturedAmount,
+        CapturedAmount = Money(payment, capturedAmount),
     };
 
     public static PaymentVoided Voided(PaymentState payment, string idempotencyKey, decimal releasedAmount) => new()
     {
         PaymentId = payment.CorrelationId,
         IdempotencyKey = idempotencyKey,
-        ReleasedAmount = releasedAmount,
+        ReleasedAmount = Money(payment, releasedAmount),
         Currency = payment.Currency,
     };
 
@@ -54,15 +56,15 @@ public static class PaymentEvents
     {
         PaymentId = payment.CorrelationId,
         IdempotencyKey = idempotencyKey,
-        Amount = amount,
+        Amount = Money(payment, amount),
         Currency = payment.Currency,
-        RefundedAmount = refundedAmount,
+        RefundedAmount = Money(payment, refundedAmount),
     };
 
     public static PaymentAuthorisationExpired Expired(PaymentState payment) => new()
     {
         PaymentId = payment.CorrelationId,
-        ReleasedAmount = payment.UncapturedAmount,
+        ReleasedAmount = Money(payment, payment.UncapturedAmount),
         Currency = payment.Currency,
     };
 
@@ -74,4 +76,8 @@ public static class PaymentEvents
         ReasonCode = rejection.Code,
         Reason = rejection.Reason,
     };
+
+    /// <summary>An amount of the payment written with its currency's exponent (10.00 EUR, 1500 JPY), whatever scale it was stored or sent with.</summary>
+    private static decimal Money(PaymentState payment, decimal amount) =>
+        Currencies.IsKnown(payment.Currency) ? CommandValidation.Normalise(amount, payment.Currency) : amount;
 }

@@ -1,5 +1,7 @@
 using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Money;
+using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.Authorisation;
@@ -16,14 +18,20 @@ public static class PaymentRules
             return new Rejection(RejectionReasons.InvalidIdempotencyKey, keyProblem);
         if (command.PaymentId == Guid.Empty)
             return new Rejection(RejectionReasons.InvalidCommand, "PaymentId is required.");
-        if (string.IsNullOrWhiteSpace(command.MerchantId))
-            return new Rejection(RejectionReasons.InvalidCommand, "MerchantId is required.");
-        if (string.IsNullOrWhiteSpace(command.CustomerId))
-            return new Rejection(RejectionReasons.InvalidCommand, "CustomerId is required.");
-        if (string.IsNullOrWhiteSpace(command.CardToken))
-            return new Rejection(RejectionReasons.InvalidCommand, "CardToken is required.");
+        // Text the database would refuse (too long, control characters) is refused here, before the saga writes it.
+        foreach (var (field, value, length) in new[]
+        {
+            (CommandValidation.Fields.MerchantId, command.MerchantId, ColumnLengths.ExternalId),
+            (CommandValidation.Fields.CustomerId, command.CustomerId, ColumnLengths.ExternalId),
+            (CommandValidation.Fields.CardToken, command.CardToken, ColumnLengths.CardToken),
+        })
+        {
+            if (CommandValidation.ProblemWithText(field, value, length) is { } problem)
+                return new Rejection(RejectionReasons.InvalidCommand, problem);
+        }
+
         if (!Currencies.IsKnown(command.Currency))
-            return new Rejection(RejectionReasons.InvalidCurrency, $"'{command.Currency}' is not an ISO-4217 currency code.");
+            return new Rejection(RejectionReasons.InvalidCurrency, CommandValidation.ProblemWithCurrency(command.Currency)!);
         return Currencies.ProblemWithAmount(command.Amount, command.Currency) is { } amountProblem
             ? new Rejection(RejectionReasons.InvalidAmount, amountProblem)
             : null;

@@ -1,6 +1,7 @@
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.Authorisation.Activities;
 using Payments.Workflows.Components.Configuration;
+using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.Authorisation;
@@ -62,6 +63,10 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
         // commands because a state runs its guarded steps for one event in declaration order, and a new command's
         // steps log its key: checked after them, the same message would look like its own repeat.
         DuringAny(
+            // A key the database would refuse (U+0000, 300 characters, empty) is answered and never logged.
+            When(CaptureRequested, c => !HasValidKey(c.Message.IdempotencyKey)).RejectAsInvalidKey(RecordedCommand.Of),
+            When(VoidRequested, c => !HasValidKey(c.Message.IdempotencyKey)).RejectAsInvalidKey(RecordedCommand.Of),
+            When(RefundRequested, c => !HasValidKey(c.Message.IdempotencyKey)).RejectAsInvalidKey(RecordedCommand.Of),
             When(AuthoriseRequested, c => c.Message.IdempotencyKey != c.Saga.AuthoriseIdempotencyKey)
                 .PublishEvent(c => PaymentEvents.Rejected(c.Saga.CorrelationId, RecordedCommand.Of(c.Message), PaymentRules.PaymentExists(c.Saga))),
             When(AuthoriseRequested, c => c.Message.IdempotencyKey == c.Saga.AuthoriseIdempotencyKey && !IsSameAuthorisation(c))
@@ -198,17 +203,25 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
 
     public Schedule<PaymentState, PaymentAuthorisationDeadlinePassed> AuthorisationDeadline { get; private set; } = null!;
 
-    private static bool IsNew(BehaviorContext<PaymentState, CapturePayment> context) => !IsKnown(context.Saga, context.Message.IdempotencyKey);
+    private static bool IsNew(BehaviorContext<PaymentState, CapturePayment> context) =>
+        HasValidKey(context.Message.IdempotencyKey) && !IsKnown(context.Saga, context.Message.IdempotencyKey);
 
-    private static bool IsNew(BehaviorContext<PaymentState, VoidPayment> context) => !IsKnown(context.Saga, context.Message.IdempotencyKey);
+    private static bool IsNew(BehaviorContext<PaymentState, VoidPayment> context) =>
+        HasValidKey(context.Message.IdempotencyKey) && !IsKnown(context.Saga, context.Message.IdempotencyKey);
 
-    private static bool IsNew(BehaviorContext<PaymentState, RefundPayment> context) => !IsKnown(context.Saga, context.Message.IdempotencyKey);
+    private static bool IsNew(BehaviorContext<PaymentState, RefundPayment> context) =>
+        HasValidKey(context.Message.IdempotencyKey) && !IsKnown(context.Saga, context.Message.IdempotencyKey);
 
-    private static bool IsRepeat(BehaviorContext<PaymentState, CapturePayment> context) => IsKnown(context.Saga, context.Message.IdempotencyKey);
+    private static bool IsRepeat(BehaviorContext<PaymentState, CapturePayment> context) =>
+        HasValidKey(context.Message.IdempotencyKey) && IsKnown(context.Saga, context.Message.IdempotencyKey);
 
-    private static bool IsRepeat(BehaviorContext<PaymentState, VoidPayment> context) => IsKnown(context.Saga, context.Message.IdempotencyKey);
+    private static bool IsRepeat(BehaviorContext<PaymentState, VoidPayment> context) =>
+        HasValidKey(context.Message.IdempotencyKey) && IsKnown(context.Saga, context.Message.IdempotencyKey);
 
-    private static bool IsRepeat(BehaviorContext<PaymentState, RefundPayment> context) => IsKnown(context.Saga, context.Message.IdempotencyKey);
+    private static bool IsRepeat(BehaviorContext<PaymentState, RefundPayment> context) =>
+        HasValidKey(context.Message.IdempotencyKey) && IsKnown(context.Saga, context.Message.IdempotencyKey);
+
+    private static bool HasValidKey(string idempotencyKey) => CommandValidation.ProblemWithKey(idempotencyKey) is null;
 
     private static bool IsKnown(PaymentState payment, string idempotencyKey) => payment.FindOperation(idempotencyKey) is not null;
 

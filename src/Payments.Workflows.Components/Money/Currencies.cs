@@ -32,6 +32,9 @@ public static class Currencies
     /// <summary>The largest amount one payment may carry, in major units, whatever the currency.</summary>
     public const decimal MaximumAmount = 1_000_000_000m;
 
+    /// <summary>The largest exponent of any currency here (BHD, JOD, KWD, …): no amount has more decimal places.</summary>
+    public const int MostMinorUnitDigits = 3;
+
     public static bool IsKnown(string? code) => code is not null && MinorUnits.ContainsKey(code);
 
     public static int MinorUnitDigits(string code) =>

@@ -18,6 +18,12 @@ internal static class IdempotencyScopes
     /// <summary>The scope of a merchant's authorisation keys, "authorise:{merchantId}".</summary>
     public static string AuthoriseFor(string merchantId) => $"{AuthorisePrefix}{merchantId}";
 
+    /// <summary>
+    /// Not a key's scope: the claim of a payment id by its first authorisation, keyed by the id itself ("D" format), so
+    /// the table's primary key lets one of two racing authorisations of one id commit.
+    /// </summary>
+    public const string PaymentIdClaim = "payment-id";
+
     /// <summary>The command's scope, e.g. "capture", also the command's name in a request hash.</summary>
     public static string Of(string command) => command.ToLowerInvariant();
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Contracts;
 using Payments.Workflows.Service.Security;
 
@@ -11,12 +12,14 @@ namespace Payments.Workflows.Service.Api;
 
 /// <summary>
 /// POST /payments/{id}/captures, /void and /refunds. The API refuses what it can see is wrong (bad input, an
-/// unknown payment, an amount its currency cannot carry); the saga rejects the rest (wrong state, more than
-/// authorised or captured) and the rejection shows in the payment's <c>rejections</c>. Merchant keys only, on their
+/// unknown payment, an amount its currency cannot carry, a payment not authorised yet, a key this payment used for
+/// another command); the saga rejects the rest (wrong state, more than authorised or captured) and the rejection shows in the payment's <c>rejections</c>. Merchant keys only, on their
 /// own merchant's payments: another merchant's payment is not found, before its keys are looked at.
 /// </summary>
 internal static class PaymentCommandEndpoints
 {
+    private const string AuthorisingState = "Authorising";
+
     public static IEndpointRouteBuilder MapPaymentCommandEndpoints(this IEndpointRouteBuilder app)
     {
         var payment = app.MapGroup(PaymentRoutes.Payment).WithTags("Payments").RequireAuthorization(ApiKeyRoles.Merchant);
@@ -60,15 +63,14 @@ internal static class PaymentCommandEndpoints
         string id, HttpRequest request, ClaimsPrincipal user, [FromHeader(Name = ApiProblems.IdempotencyKeyHeader)] string? idempotencyKey,
         PaymentCommandSubmitter submitter, PaymentsDbContext db, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(id, out var paymentId))
-            return ApiProblems.PaymentNotFound(id);
-
         var errors = new RequestErrors();
-        errors.CheckIdempotencyKey(idempotencyKey);
-        // No body, or any JSON object: a void carries nothing but its key.
+        // No body, or an empty JSON object: a void carries nothing but its key.
         await JsonBody.Read<VoidRequest>(request, errors, () => new VoidRequest(), cancellationToken);
+        errors.CheckIdempotencyKey(idempotencyKey);
         if (errors.Any)
             return errors.ToProblem();
+        if (!Guid.TryParse(id, out var paymentId))
+            return ApiProblems.PaymentNotFound(id);
 
         var key = idempotencyKey!;
         var scope = IdempotencyScopes.For(PaymentCommands.Void, paymentId);
@@ -76,9 +78,11 @@ internal static class PaymentCommandEndpoints
         var command = new VoidPayment { PaymentId = paymentId, IdempotencyKey = key };
         if (await FindPayment(db, Caller.From(user), paymentId, cancellationToken) is not { } payment)
             return ApiProblems.PaymentNotFound(id);
+        if (await Refusal(db, payment, PaymentCommands.Void, scope, key, cancellationToken) is { } refusal)
+            return refusal;
         if (await submitter.Find(scope, key, cancellationToken) is { } first)
             return await submitter.Repeat(first, hash, command, cancellationToken);
-        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, command, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, command, claimsPaymentId: false, cancellationToken);
     }
 
     private static async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> SubmitAmount<TCommand>(
@@ -86,50 +90,70 @@ internal static class PaymentCommandEndpoints
         Func<Guid, string, decimal, TCommand> create, CancellationToken cancellationToken)
         where TCommand : class
     {
-        if (!Guid.TryParse(id, out var paymentId))
-            return ApiProblems.PaymentNotFound(id);
-
         var errors = new RequestErrors();
-        errors.CheckIdempotencyKey(idempotencyKey);
         var body = await JsonBody.Read<AmountRequest>(request, errors, () => null, cancellationToken);
+        errors.CheckIdempotencyKey(idempotencyKey);
         if (body is not null)
             errors.CheckAmount(body.Amount, currency: null);
         if (errors.Any || body is null)
             return errors.ToProblem();
+        if (!Guid.TryParse(id, out var paymentId))
+            return ApiProblems.PaymentNotFound(id);
 
         var key = idempotencyKey!;
-        var amount = body.Amount!.Value;
         var scope = IdempotencyScopes.For(command, paymentId);
-        var hash = RequestHashes.Of(IdempotencyScopes.Of(command), paymentId.ToString("D"), RequestHashes.Amount(amount));
-        var message = create(paymentId, key, amount);
+        var hash = RequestHashes.Of(IdempotencyScopes.Of(command), paymentId.ToString("D"), RequestHashes.Amount(body.Amount!.Value));
         var payment = await FindPayment(db, caller, paymentId, cancellationToken);
         if (payment is null)
             return ApiProblems.PaymentNotFound(id);
-        if (await submitter.Find(scope, key, cancellationToken) is { } first)
-            return await submitter.Repeat(first, hash, message, cancellationToken);
+        if (await Refusal(db, payment, command, scope, key, cancellationToken) is { } refusal)
+            return refusal;
 
-        // Decimal places depend on the currency, known once the saga has recorded the payment.
-        errors.CheckAmount(amount, payment.Currency);
+        // Decimal places depend on the currency, known once the saga has recorded the payment (it has: not too early).
+        errors.CheckAmount(body.Amount, payment.Currency);
         if (errors.Any)
             return errors.ToProblem();
-        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, message, cancellationToken);
+        var message = create(paymentId, key, CommandValidation.Normalise(body.Amount.Value, payment.Currency!));
+        if (await submitter.Find(scope, key, cancellationToken) is { } first)
+            return await submitter.Repeat(first, hash, message, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, payment.MerchantId, message, claimsPaymentId: false, cancellationToken);
     }
 
     /// <summary>
-    /// The payment as the saga knows it, or as accepted by the API (currency not known yet); null when it does not
+    /// What the saga would refuse without a trace the client sees, answered now instead of a 202: a payment whose
+    /// acquirer has not answered yet (409 too-early, nothing recorded, so the same request may come again), and a key
+    /// this payment already used for another command, its authorisation included (409, as the saga shares one key
+    /// space per payment).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> Refusal(
+        PaymentsDbContext db, KnownPayment payment, string command, string scope, string key, CancellationToken cancellationToken)
+    {
+        if (payment.State is null || payment.State == PaymentViews.AcceptedState || payment.State == AuthorisingState)
+            return ApiProblems.TooEarly(payment.PaymentId, payment.State ?? PaymentViews.AcceptedState);
+
+        if (payment.Operations.Find(o => o.IdempotencyKey == key) is { } operation && operation.Command != command)
+            return ApiProblems.IdempotencyKeyReused(key, operation.Command, payment.PaymentId);
+        var other = await db.IdempotentRequests.AsNoTracking()
+            .Where(r => r.PaymentId == payment.PaymentId && r.IdempotencyKey == key && r.Scope != scope && r.Scope != IdempotencyScopes.PaymentIdClaim)
+            .FirstOrDefaultAsync(cancellationToken);
+        return other is null ? null : ApiProblems.IdempotencyKeyReused(other);
+    }
+
+    /// <summary>
+    /// The payment as the saga knows it, or as accepted by the API (no state or currency yet); null when it does not
     /// exist or belongs to a merchant the caller does not see (the two are not told apart).
     /// </summary>
     private static async Task<KnownPayment?> FindPayment(PaymentsDbContext db, Caller caller, Guid paymentId, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking()
             .Where(p => p.CorrelationId == paymentId)
-            .Select(p => new KnownPayment(p.Currency, p.MerchantId))
+            .Select(p => new KnownPayment(paymentId, p.CurrentState, p.Currency, p.MerchantId, p.Operations))
             .SingleOrDefaultAsync(cancellationToken)
             ?? (await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is { } accepted
-                ? new KnownPayment(null, accepted.MerchantId)
+                ? new KnownPayment(paymentId, null, null, accepted.MerchantId, [])
                 : null);
         return payment is not null && caller.Sees(payment.MerchantId) ? payment : null;
     }
 
-    private sealed record KnownPayment(string? Currency, string? MerchantId);
+    private sealed record KnownPayment(Guid PaymentId, string? State, string? Currency, string? MerchantId, List<PaymentOperation> Operations);
 }

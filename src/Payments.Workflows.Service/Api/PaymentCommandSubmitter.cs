@@ -40,12 +40,17 @@ internal sealed class PaymentCommandSubmitter(
         return Accepted(first.PaymentId);
     }
 
-    /// <summary>A new key: record it (with the payment's merchant) and send the command, in one SaveChanges.</summary>
+    /// <summary>
+    /// A new key: record it (with the payment's merchant) and send the command, in one SaveChanges. An authorisation
+    /// also claims its payment id (<paramref name="claimsPaymentId"/>): of two racing authorisations of one id under
+    /// different keys, one commits and the other gets 409 payment-id-taken.
+    /// </summary>
     public async Task<Results<Accepted<PaymentAccepted>, ProblemHttpResult>> Submit<TCommand>(
         string scope, string idempotencyKey, string requestHash, Guid paymentId, string? merchantId, TCommand command,
-        CancellationToken cancellationToken)
+        bool claimsPaymentId, CancellationToken cancellationToken)
         where TCommand : class
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         db.IdempotentRequests.Add(new IdempotentRequest
         {
             Scope = scope,
@@ -53,8 +58,21 @@ internal sealed class PaymentCommandSubmitter(
             RequestHash = requestHash,
             PaymentId = paymentId,
             MerchantId = merchantId,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
         });
+        if (claimsPaymentId)
+        {
+            db.IdempotentRequests.Add(new IdempotentRequest
+            {
+                Scope = IdempotencyScopes.PaymentIdClaim,
+                IdempotencyKey = paymentId.ToString("D"),
+                RequestHash = requestHash,
+                PaymentId = paymentId,
+                MerchantId = merchantId,
+                CreatedAt = now,
+            });
+        }
+
         await Send(command, cancellationToken);
         try
         {
@@ -66,6 +84,8 @@ internal sealed class PaymentCommandSubmitter(
             // the provider's error code, the winner's row tells us the answer.
             db.ChangeTracker.Clear();
             var winner = await Find(scope, idempotencyKey, cancellationToken);
+            if (winner is null && claimsPaymentId && await Find(IdempotencyScopes.PaymentIdClaim, paymentId.ToString("D"), cancellationToken) is not null)
+                return ApiProblems.PaymentIdTaken(paymentId);
             if (winner is null)
                 throw;
             logger.LogInformation("Concurrent request under one idempotency key in {Scope} for payment {PaymentId}", scope, winner.PaymentId);

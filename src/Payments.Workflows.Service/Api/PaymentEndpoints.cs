@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Ledger;
-using Payments.Workflows.Components.Money;
 using Payments.Workflows.Components.Persistence;
+using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Contracts;
 using Payments.Workflows.Service.Security;
 
@@ -61,10 +61,7 @@ internal static class PaymentEndpoints
             errors.CheckText("merchantId", body.MerchantId, ColumnLengths.ExternalId);
             errors.CheckText("customerId", body.CustomerId, ColumnLengths.ExternalId);
             errors.CheckText("cardToken", body.CardToken, ColumnLengths.CardToken);
-            if (string.IsNullOrWhiteSpace(body.Currency))
-                errors.Add("currency", "currency is required.");
-            else if (!Currencies.IsKnown(body.Currency))
-                errors.Add("currency", $"'{body.Currency}' is not an ISO-4217 currency code (upper case, e.g. EUR).");
+            errors.CheckCurrency(body.Currency);
             errors.CheckAmount(body.Amount, body.Currency);
         }
 
@@ -88,7 +85,7 @@ internal static class PaymentEndpoints
             IdempotencyKey = key,
             MerchantId = body.MerchantId!,
             CustomerId = body.CustomerId!,
-            Amount = body.Amount.Value,
+            Amount = CommandValidation.Normalise(body.Amount.Value, body.Currency!),
             Currency = body.Currency!,
             CardToken = body.CardToken!,
         };
@@ -107,7 +104,7 @@ internal static class PaymentEndpoints
                 : ApiProblems.PaymentIdTaken(paymentId);
         }
 
-        return await submitter.Submit(scope, key, hash, paymentId, merchantId, command, cancellationToken);
+        return await submitter.Submit(scope, key, hash, paymentId, merchantId, command, claimsPaymentId: true, cancellationToken);
     }
 
     private static async Task<Results<Ok<PaymentDetails>, ProblemHttpResult>> Get(
@@ -139,7 +136,7 @@ internal static class PaymentEndpoints
         var states = StatesOf(machine);
         var stateName = state is null ? null : states.Find(s => s.Equals(state, StringComparison.OrdinalIgnoreCase));
         if (state is not null && stateName is null)
-            errors.Add("state", $"'{state}' is not a payment state; use one of {string.Join(", ", states)}.");
+            errors.Add("state", $"'{CommandValidation.Echo(state)}' is not a payment state; use one of {string.Join(", ", states)}.");
         var pageNumber = ParsePositive(errors, "page", page, 1, int.MaxValue);
         var size = ParsePositive(errors, "pageSize", pageSize, DefaultPageSize, MaximumPageSize);
         if (errors.Any)
@@ -178,8 +175,8 @@ internal static class PaymentEndpoints
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > maximum)
         {
             errors.Add(field, maximum == int.MaxValue
-                ? $"{field} must be a whole number of at least 1; got '{value}'."
-                : $"{field} must be a whole number from 1 to {maximum}; got '{value}'.");
+                ? $"{field} must be a whole number of at least 1; got '{CommandValidation.Echo(value)}'."
+                : $"{field} must be a whole number from 1 to {maximum}; got '{CommandValidation.Echo(value)}'.");
             return fallback;
         }
 

@@ -1,6 +1,8 @@
 using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Ledger;
+using Payments.Workflows.Components.Money;
+using Payments.Workflows.Components.Validation;
 
 namespace Payments.Workflows.Service.Api;
 
@@ -16,10 +18,10 @@ internal static class PaymentViews
         payment.CustomerId,
         payment.CurrentState,
         payment.Currency,
-        payment.RequestedAmount,
-        payment.AuthorisedAmount,
-        payment.CapturedAmount,
-        payment.RefundedAmount,
+        Money(payment, payment.RequestedAmount),
+        Money(payment, payment.AuthorisedAmount),
+        Money(payment, payment.CapturedAmount),
+        Money(payment, payment.RefundedAmount),
         Utc(payment.CreatedAt),
         Utc(payment.UpdatedAt),
         payment.ExpiresAt is { } expires ? Utc(expires) : null,
@@ -29,7 +31,8 @@ internal static class PaymentViews
             .Select(o => new PaymentRejectionView(o.Command, o.ReasonCode, o.Reason, o.IdempotencyKey, Utc(o.RecordedAt)))
             .ToList(),
         payment.Operations
-            .Select(o => new PaymentOperationView(o.Command, o.IdempotencyKey, o.Amount, o.Accepted, o.ReasonCode, o.Reason, o.ResultAmount, Utc(o.RecordedAt)))
+            .Select(o => new PaymentOperationView(o.Command, o.IdempotencyKey, Money(payment, o.Amount), o.Accepted, o.ReasonCode, o.Reason,
+                Money(payment, o.ResultAmount), Utc(o.RecordedAt)))
             .ToList(),
         ledger.Select(Transaction).ToList());
 
@@ -38,6 +41,12 @@ internal static class PaymentViews
 
     /// <summary>SQLite hands dates back unspecified; every date we store is UTC.</summary>
     public static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    /// <summary>An amount with the payment currency's exponent (10.00 EUR, 1500 JPY), as stored amounts may have another scale.</summary>
+    private static decimal Money(PaymentState payment, decimal amount) =>
+        Currencies.IsKnown(payment.Currency) ? CommandValidation.Normalise(amount, payment.Currency) : amount;
+
+    private static decimal? Money(PaymentState payment, decimal? amount) => amount is { } value ? Money(payment, value) : null;
 
     private static LedgerTransactionView Transaction(LedgerTransaction transaction) => new(
         transaction.TransactionId,

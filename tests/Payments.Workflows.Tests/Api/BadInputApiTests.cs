@@ -93,7 +93,7 @@ public sealed class BadInputApiTests(PaymentsApiFixture fixture) : IClassFixture
     [Theory]
     [InlineData("captures", """{"amount":1.00}""")]
     [InlineData("refunds", """{"amount":1.00}""")]
-    [InlineData("void", null)]
+    [InlineData("void", "")]
     public async Task A_command_for_an_unknown_payment_is_not_found(string command, string? body)
     {
         var unknown = Guid.NewGuid();

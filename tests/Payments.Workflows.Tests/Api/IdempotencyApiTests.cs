@@ -85,6 +85,28 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : ApiTests(f
     }
 
     [Fact]
+    public async Task Concurrent_authorisations_of_one_chosen_payment_id_under_different_keys_get_one_acceptance_and_payment_id_taken()
+    {
+        var chosen = Guid.NewGuid();
+        var keys = Enumerable.Range(0, 6).Select(_ => Key()).ToList();
+
+        var responses = await Task.WhenAll(keys.Select(key => Api.Authorise(PaymentsApiClient.AuthoriseBody(Merchant, Customer, paymentId: chosen), key)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+        foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Accepted))
+        {
+            var problem = await ApiAssert.Problem(conflict, HttpStatusCode.Conflict);
+            Assert.Equal("urn:payments-workflows:problem:payment-id-taken", problem.Type);
+        }
+
+        var accepted = keys[Array.FindIndex(responses, r => r.StatusCode == HttpStatusCode.Accepted)];
+        Assert.Equal(1, await Fixture.IdempotentRequestCount(accepted));
+        Assert.Equal(0, (await Task.WhenAll(keys.Where(k => k != accepted).Select(Fixture.IdempotentRequestCount))).Sum());
+        var payment = await Api.WaitForState(chosen, "Authorised");
+        Assert.Single(payment.LedgerTransactions);
+    }
+
+    [Fact]
     public async Task The_same_capture_key_with_another_amount_is_a_conflict()
     {
         var payment = await Api.Authorised(Merchant, Customer);
@@ -124,29 +146,5 @@ public sealed class IdempotencyApiTests(PaymentsApiFixture fixture) : ApiTests(f
 
         Assert.Equal(10.00m, (await Api.WaitForState(first.PaymentId, "PartiallyCaptured")).CapturedAmount);
         Assert.Equal(20.00m, (await Api.WaitForState(second.PaymentId, "PartiallyCaptured")).CapturedAmount);
-    }
-
-    [Fact]
-    public async Task A_command_for_a_payment_accepted_but_not_yet_recorded_is_accepted_and_resent_on_retry()
-    {
-        // Accepted by the API, not yet recorded by the saga: the API knows the payment from its own record.
-        var paymentId = Guid.NewGuid();
-        await Fixture.WithDb(db =>
-        {
-            db.IdempotentRequests.Add(new Components.Idempotency.IdempotentRequest
-            {
-                Scope = $"authorise:{Merchant}", IdempotencyKey = Key(), RequestHash = new string('0', 64), PaymentId = paymentId, MerchantId = Merchant,
-                CreatedAt = DateTime.UtcNow,
-            });
-            return db.SaveChangesAsync();
-        });
-
-        var accepted = await Api.Get(paymentId);
-        Assert.Equal("Accepted", accepted.State);
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Capture(paymentId, 10.00m, "early-capture")));
-        Assert.Equal(paymentId, await PaymentsApiClient.Accepted(await Api.Capture(paymentId, 10.00m, "early-capture")));
-        await Eventually.Matches(_ => Task.FromResult(Fixture.Published<PaymentCommandRejected>()
-                .Count(e => e.PaymentId == paymentId && e.ReasonCode == RejectionReasons.PaymentNotFound)),
-            rejections => rejections == 2, "two PaymentNotFound rejections of the early capture");
     }
 }

@@ -38,7 +38,7 @@ public sealed class PaymentsApiClient(HttpClient http)
     public Task<HttpResponseMessage> Refund(Guid paymentId, decimal amount, string? idempotencyKey) =>
         Post($"/payments/{paymentId}/refunds", JsonSerializer.Serialize(new { amount }, Json), idempotencyKey);
 
-    public Task<HttpResponseMessage> Void(Guid paymentId, string? idempotencyKey) => Post($"/payments/{paymentId}/void", null, idempotencyKey);
+    public Task<HttpResponseMessage> Void(Guid paymentId, string? idempotencyKey) => Post($"/payments/{paymentId}/void", "", idempotencyKey);
 
     /// <summary>Asserts 202 with a Location naming the payment, and returns its id.</summary>
     public static async Task<Guid> Accepted(HttpResponseMessage response)

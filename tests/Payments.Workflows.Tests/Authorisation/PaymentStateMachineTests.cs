@@ -48,6 +48,29 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
         return Payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId && m.IdempotencyKey == key)[0];
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("cap\u0000ture")]
+    [InlineData("cap\u202Eture")]
+    [InlineData(256)]
+    public async Task A_contract_command_with_a_key_the_database_would_refuse_is_rejected_as_invalid_and_not_logged(object key)
+    {
+        var idempotencyKey = key is int length ? new string('k', length) : (string)key;
+        var paymentId = await Authorised(100.00m);
+
+        await Payments.Send(Commands.Capture(paymentId, 10.00m, idempotencyKey));
+        await Payments.Send(Commands.Void(paymentId, idempotencyKey));
+        await Payments.Send(Commands.Refund(paymentId, 10.00m, idempotencyKey));
+
+        Assert.True(await Payments.SawEvents<PaymentCommandRejected>(m => m.PaymentId == paymentId && m.ReasonCode == RejectionReasons.InvalidCommand, 3));
+        var rejections = Payments.Events<PaymentCommandRejected>(m => m.PaymentId == paymentId);
+        Assert.Equal(["Capture", "Refund", "Void"], rejections.Select(r => r.Command).Order());
+        Assert.All(rejections, r => Assert.DoesNotContain('\u0000', r.IdempotencyKey));
+        var payment = await SendAndWait(Commands.Capture(paymentId, 10.00m, "after"), paymentId, nameof(PaymentStateMachine.PartiallyCaptured));
+        Assert.Equal(["Authorise", "Capture"], payment.Operations.Select(o => o.Command));
+        Assert.Equal(10.00m, payment.CapturedAmount);
+    }
+
     [Fact]
     public async Task Approved_authorisation_places_a_pending_hold_and_publishes_PaymentAuthorised()
     {

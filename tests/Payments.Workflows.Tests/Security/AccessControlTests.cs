@@ -22,7 +22,7 @@ public sealed class AccessControlTests(PaymentsApiFixture fixture) : IClassFixtu
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/payments/{paymentOfB.PaymentId}/{command}")
             {
-                Content = command == "void" ? null : JsonContent.Create(new { amount = 10.00m }),
+                Content = command == "void" ? JsonContent.Create(new { }) : JsonContent.Create(new { amount = 10.00m }),
             };
             request.Headers.Add("Idempotency-Key", $"{command}-{Guid.NewGuid():N}");
             await ApiAssert.Problem(await http.SendAsync(request), HttpStatusCode.NotFound);

@@ -116,7 +116,7 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
             request.Headers.Add("Idempotency-Key", $"matrix-{Guid.NewGuid():N}");
             var json = path == "/payments"
                 ? PaymentsApiClient.AuthoriseBody(merchant, "customer-matrix")
-                : path.EndsWith("/void", StringComparison.Ordinal) ? null : """{"amount":1.00}""";
+                : path.EndsWith("/void", StringComparison.Ordinal) ? "{}" : """{"amount":1.00}""";
             if (json is not null)
                 request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         }
