@@ -71,7 +71,7 @@ internal sealed class VolatileTransport(IOptions<InboxOutboxOptions> options) : 
     {
         // Moved to the endpoint's error queue, or dropped: either way the endpoint has finished with it. Not so a
         // consumer cancelled because the bus is stopping: its message is sent again after the restart.
-        if (exception is not OperationCanceledException)
+        if (exception is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
             Settle(context);
         return Task.CompletedTask;
     }
