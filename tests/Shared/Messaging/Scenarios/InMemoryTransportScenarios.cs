@@ -38,6 +38,7 @@ public abstract class InMemoryTransportScenarios : MessagingScenarios
         first.Open();
         await PublishThroughOutbox(before, [.. Keys("done").Select(k => new DoGatedWork { Key = k })]);
         await Eventually.True(async () => await before.Query(db => db.Effects.CountAsync()) == 3, "the first three took effect");
+        await Eventually.True(async () => await before.Query(db => db.OutboxMessages.CountAsync()) == 0, "their kept rows were deleted");
 
         var second = new WorkGate();
         await before.DisposeAsync();
