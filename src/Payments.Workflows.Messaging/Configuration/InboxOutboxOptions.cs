@@ -54,6 +54,14 @@ public sealed class InboxOutboxOptions
     /// <summary>Timeout of each broker send made by the delivery service.</summary>
     public TimeSpan DeliverySendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the rows a delivery pass claimed stay out of other passes' reach while it sends them. The claim is a
+    /// short transaction of its own, so no transaction (and on SQLite no write lock) is held while the broker
+    /// answers; rows of a pass that dies mid-way are due again after this, and the inbox drops copies already sent.
+    /// A pass stops sending at half of it. Longer than <see cref="DeliverySendTimeout"/>.
+    /// </summary>
+    public TimeSpan DeliveryClaimLease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Failed attempts after which a row is quarantined (kept, skipped, reported).</summary>
     public int MaxDeliveryAttempts { get; set; } = 10;
 

@@ -45,6 +45,13 @@ internal sealed class InboxOutboxOptionsValidator : IValidateOptions<InboxOutbox
                 $"{nameof(options.RedeliveryHorizon)} ({options.RedeliveryHorizon}): a copy redelivered after the inbox mark expired would be processed twice.");
         }
 
+        if (options.DeliveryClaimLease <= options.DeliverySendTimeout)
+        {
+            failures.Add(
+                $"{nameof(InboxOutboxOptions)}.{nameof(options.DeliveryClaimLease)} ({options.DeliveryClaimLease}) must exceed " +
+                $"{nameof(options.DeliverySendTimeout)} ({options.DeliverySendTimeout}): claimed rows would fall due again while one send is still waiting.");
+        }
+
         if (options.DuplicateDetectionWindow <= options.ResendUnconsumedAfter)
         {
             failures.Add(

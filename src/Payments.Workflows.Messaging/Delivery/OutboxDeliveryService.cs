@@ -10,8 +10,9 @@ namespace Payments.Workflows.Messaging.Delivery;
 /// <summary>
 /// Sends outbox rows that are due: bus-outbox rows right after their commit, scheduled rows at their time, and
 /// consumer rows their consumer could not send. Each pass claims a batch under the provider's row locks (skipping
-/// rows another instance holds), sends row by row, deletes what went out and pushes back what failed, all in one
-/// transaction. A row that keeps failing is quarantined, never retried ahead of the rows behind it.
+/// rows another instance holds) and leases it in a short transaction, sends row by row with no transaction open, then
+/// deletes what went out and pushes back what failed in a second one. A row that keeps failing is quarantined, never
+/// retried ahead of the rows behind it.
 /// </summary>
 internal sealed class OutboxDeliveryService<TDbContext>(
     IServiceScopeFactory scopeFactory,
@@ -116,7 +117,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         }
     }
 
-    /// <summary>One claim-send-commit pass. Public to the assembly so tests can drive it without the loop.</summary>
+    /// <summary>
+    /// One claim-send-settle pass. Public to the assembly so tests can drive it without the loop. The claim and the
+    /// settlement are short transactions of their own: none is open while the broker answers.
+    /// </summary>
     internal async Task<DeliveryPass> DeliverDue(CancellationToken cancellationToken)
     {
         var scope = scopeFactory.CreateAsyncScope();
@@ -137,85 +141,163 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             if (!anyDue)
                 return default;
 
-            var statements = InboxOutboxStatements.For(db);
-            var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var rows = await Claim(db, now, cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+                return default;
+
+            var settlement = new Settlement(now);
+            try
             {
-                var rows = await db.Set<OutboxMessage>()
-                    .FromSqlRaw(statements.ClaimDueOutboxMessages, now, _options.DeliveryBatchSize)
-                    .AsTracking()
-                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+                await SendClaimed(rows, settlement, now, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Also when the pass is cancelled by a stop: the rows it did not get to are due again at once, not
+                // after the lease.
+                await Settle(db, rows, settlement).ConfigureAwait(false);
+            }
 
-                int sent = 0, failed = 0, consecutiveFailures = 0;
+            if (settlement.Sent > 0)
+                metrics.Sent(settlement.Sent);
 
-                // Rows whose send failed for want of the transport. Such a row is charged the attempt only once a later
-                // row goes out (the transport worked, so the fault was the row's); if none does, the broker is away,
-                // and an outage counts against no row.
-                var suspects = new List<(OutboxMessage Row, Exception Exception)>();
-                Exception? outage = null;
-                foreach (var row in rows)
+            return new DeliveryPass(rows.Count, settlement.Sent, settlement.Failed.Count, settlement.Outage);
+        }
+    }
+
+    // Takes a batch of due rows under the provider's row locks (skipping rows another pass holds) and leases them by
+    // moving their due time past the lease, then commits at once.
+    private async Task<List<OutboxMessage>> Claim(TDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var statements = InboxOutboxStatements.For(db);
+        var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            var rows = await db.Set<OutboxMessage>()
+                .FromSqlRaw(statements.ClaimDueOutboxMessages, now, _options.DeliveryBatchSize)
+                .AsNoTracking()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count > 0)
+            {
+                var numbers = rows.ConvertAll(r => r.SequenceNumber);
+                var leasedUntil = now + _options.DeliveryClaimLease;
+                await db.Set<OutboxMessage>().Where(x => numbers.Contains(x.SequenceNumber))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.DueAt, leasedUntil), cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return rows;
+        }
+    }
+
+    private async Task SendClaimed(List<OutboxMessage> rows, Settlement settlement, DateTime claimedAt, CancellationToken cancellationToken)
+    {
+        var consecutiveFailures = 0;
+
+        // Rows whose send failed for want of the transport. Such a row is charged the attempt only once a later
+        // row goes out (the transport worked, so the fault was the row's); if none does, the broker is away,
+        // and an outage counts against no row.
+        var suspects = new List<(OutboxMessage Row, Exception Exception)>();
+        foreach (var row in rows)
+        {
+            if (consecutiveFailures >= ConsecutiveFailuresBeforeBackOff && settlement.Sent == 0)
+                break;
+
+            // The bus may have stopped while the rows were claimed: a send now could land nowhere (a stopped
+            // in-memory bus accepts it) or count a failed attempt against a healthy row. Leave the rest as due.
+            if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
+                break;
+
+            // Slow sends must not outlive the lease, or another pass would take the rows still waiting here.
+            var now = timeProvider.GetUtcNow().UtcDateTime;
+            if (now - claimedAt > _options.DeliveryClaimLease / 2)
+                break;
+
+            if (row.ExpirationTime is { } expiry && expiry <= now)
+            {
+                logger.LogWarning("Outbox message {MessageId} (#{SequenceNumber}) expired before it could be sent; dropped",
+                    row.MessageId, row.SequenceNumber);
+                settlement.Delete.Add(row.SequenceNumber);
+                continue;
+            }
+
+            try
+            {
+                await Send(row, cancellationToken).ConfigureAwait(false);
+                if (transport.KeepsUntilConsumed(row))
+                    settlement.Keep.Add(row.SequenceNumber);
+                else
+                    settlement.Delete.Add(row.SequenceNumber);
+                settlement.Sent++;
+                consecutiveFailures = 0;
+                foreach (var (suspect, exception) in suspects)
+                    Failed(suspect, exception, timeProvider.GetUtcNow().UtcDateTime, settlement);
+
+                suspects.Clear();
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (IsTransportFault(exception))
                 {
-                    if (consecutiveFailures >= ConsecutiveFailuresBeforeBackOff && sent == 0)
+                    suspects.Add((row, exception));
+                    if (suspects.Count >= TransportFailuresBeforeOutage)
                         break;
-
-                    // The bus may have stopped while the rows were claimed: a send now could land nowhere (a stopped
-                    // in-memory bus accepts it) or count a failed attempt against a healthy row. Leave the rest as due.
-                    if (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
-                        break;
-
-                    if (row.ExpirationTime is { } expiry && expiry <= now)
-                    {
-                        logger.LogWarning("Outbox message {MessageId} (#{SequenceNumber}) expired before it could be sent; dropped",
-                            row.MessageId, row.SequenceNumber);
-                        db.Remove(row);
-                        continue;
-                    }
-
-                    try
-                    {
-                        await Send(row, cancellationToken).ConfigureAwait(false);
-                        if (transport.KeepsUntilConsumed(row))
-                            row.DueAt = timeProvider.GetUtcNow().UtcDateTime + _options.ResendUnconsumedAfter;
-                        else
-                            db.Remove(row);
-                        sent++;
-                        consecutiveFailures = 0;
-                        foreach (var (suspect, exception) in suspects)
-                        {
-                            failed++;
-                            Failed(suspect, exception, timeProvider.GetUtcNow().UtcDateTime);
-                        }
-
-                        suspects.Clear();
-                    }
-                    catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        if (IsTransportFault(exception))
-                        {
-                            suspects.Add((row, exception));
-                            if (suspects.Count >= TransportFailuresBeforeOutage)
-                                break;
-                            continue;
-                        }
-
-                        failed++;
-                        consecutiveFailures++;
-                        Failed(row, exception, timeProvider.GetUtcNow().UtcDateTime);
-                    }
+                    continue;
                 }
 
-                // Transport failures no later success cleared: the broker is (as far as this pass can tell) away.
-                if (suspects.Count > 0)
-                    outage = suspects[^1].Exception;
-
-                await db.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-
-                if (sent > 0)
-                    metrics.Sent(sent);
-
-                return new DeliveryPass(rows.Count, sent, failed, outage);
+                consecutiveFailures++;
+                Failed(row, exception, timeProvider.GetUtcNow().UtcDateTime, settlement);
             }
+        }
+
+        // Transport failures no later success cleared: the broker is (as far as this pass can tell) away.
+        if (suspects.Count > 0)
+            settlement.Outage = suspects[^1].Exception;
+    }
+
+    // Writes what the pass did: sent rows deleted (or kept for their consumer), failed rows charged, and every other
+    // claimed row due again as of the claim. Statements name rows by sequence number, so a row a consumer's delivered
+    // mark or an operator removed meanwhile is simply not there to update.
+    private async Task Settle(TDbContext db, List<OutboxMessage> rows, Settlement settlement)
+    {
+        var set = db.Set<OutboxMessage>();
+        var settled = new HashSet<long>(settlement.Delete);
+        settled.UnionWith(settlement.Keep);
+        settled.UnionWith(settlement.Failed.Select(r => r.SequenceNumber));
+        var released = rows.Where(r => !settled.Contains(r.SequenceNumber)).Select(r => r.SequenceNumber).ToList();
+
+        var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, CancellationToken.None).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            if (settlement.Delete.Count > 0)
+            {
+                await set.Where(x => settlement.Delete.Contains(x.SequenceNumber))
+                    .ExecuteDeleteAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (settlement.Keep.Count > 0)
+            {
+                var resendAt = timeProvider.GetUtcNow().UtcDateTime + _options.ResendUnconsumedAfter;
+                await set.Where(x => settlement.Keep.Contains(x.SequenceNumber))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.DueAt, resendAt), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (released.Count > 0)
+            {
+                await set.Where(x => released.Contains(x.SequenceNumber))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.DueAt, settlement.ClaimedAt), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            foreach (var row in settlement.Failed)
+            {
+                await set.Where(x => x.SequenceNumber == row.SequenceNumber)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.DeliveryAttempts, row.DeliveryAttempts)
+                        .SetProperty(x => x.LastError, row.LastError)
+                        .SetProperty(x => x.QuarantinedAt, row.QuarantinedAt)
+                        .SetProperty(x => x.DueAt, row.DueAt), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -256,8 +338,9 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     private static bool IsTransportFault(Exception exception) =>
         TransientFaults.Classify(exception) is TransientFaultKind.Broker or TransientFaultKind.Network or TransientFaultKind.Timeout;
 
-    private void Failed(OutboxMessage row, Exception exception, DateTime now)
+    private void Failed(OutboxMessage row, Exception exception, DateTime now, Settlement settlement)
     {
+        settlement.Failed.Add(row);
         metrics.FailedAttempt();
         row.DeliveryAttempts++;
         row.LastError = OutboxRows.Describe(exception);
@@ -279,4 +362,20 @@ internal sealed class OutboxDeliveryService<TDbContext>(
     }
 
     private TimeSpan RetryDelay(int attempts) => OutageTracker.Exponential(_options.DeliveryRetryDelay, attempts, _options.DeliveryRetryMaxDelay);
+
+    // What one pass did to the rows it claimed, written by Settle.
+    private sealed class Settlement(DateTime claimedAt)
+    {
+        public DateTime ClaimedAt { get; } = claimedAt;
+
+        public List<long> Delete { get; } = [];
+
+        public List<long> Keep { get; } = [];
+
+        public List<OutboxMessage> Failed { get; } = [];
+
+        public int Sent { get; set; }
+
+        public Exception? Outage { get; set; }
+    }
 }

@@ -203,4 +203,40 @@ public abstract partial class DeliveryScenarios : MessagingScenarios
         await Eventually.True(() => Sent(first) + Sent(second) >= rows, "both hosts recorded their consumptions");
         Assert.Equal(rows, Sent(first) + Sent(second));
     }
+
+    [Fact]
+    public async Task While_a_send_waits_on_the_broker_no_transaction_holds_its_row_or_the_database()
+    {
+        await using var database = await CreatedDatabase();
+        await using var host = await StartHost(database);
+        var broker = new HeldSend();
+        using var observer = host.Services.GetRequiredService<IBusControl>().ConnectSendObserver(broker);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>()
+                .Publish(new WorkDone { Key = "held-send", Index = 0 }, TestContext.Current.CancellationToken);
+            await scope.ServiceProvider.GetRequiredService<TestDbContext>().SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var held = await broker.Holding.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        try
+        {
+            // Another writer (an operator, or a request committing its own rows) changes the very row being sent, and
+            // is not kept waiting for the broker: a transaction held across the send would block it on the row's lock
+            // (PostgreSQL, SQL Server) or the database's write lock (SQLite).
+            var updated = await host.Query(db => db.OutboxMessages.Where(x => x.MessageId == held)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastError, "looked at while its send waited")))
+                .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            Assert.Equal(1, updated);
+            Assert.False(broker.Released);
+        }
+        finally
+        {
+            broker.Release();
+        }
+
+        await Eventually.True(() => Task.FromResult(host.Deliveries.Count("held-send") == 1), "the held row was delivered");
+        await Eventually.True(() => host.Query(db => db.OutboxMessages.CountAsync()).ContinueWith(t => t.Result == 0), "the sent row was deleted");
+    }
 }
