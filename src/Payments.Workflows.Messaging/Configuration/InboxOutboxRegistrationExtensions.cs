@@ -39,6 +39,7 @@ public static class InboxOutboxRegistrationExtensions
         configurator.TryAddSingleton<DeliverySignal>();
         configurator.TryAddSingleton<VolatileTransport>();
         configurator.AddReceiveObserver(provider => provider.GetRequiredService<VolatileTransport>());
+        AddReceiveDrain(configurator);
 
         configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, EfOutboxContextFactory<TDbContext>>();
         configurator.ReplaceScoped<IScopedBusContextProvider<IBus>, EfScopedBusContextProvider<TDbContext>>();
@@ -92,5 +93,22 @@ public static class InboxOutboxRegistrationExtensions
 
         configurator.ConnectConsumerConfigurationObserver(observer);
         configurator.ConnectSagaConfigurationObserver(observer);
+    }
+
+    // The drain must stop after the bus, and the host stops its services in the reverse order of registration: it goes
+    // in just before MassTransit's hosted service (registered by AddMassTransit before this callback runs).
+    private static void AddReceiveDrain(IBusRegistrationConfigurator configurator)
+    {
+        if (configurator.Any(d => d.ServiceType == typeof(ReceiveDrain)))
+            return;
+
+        configurator.AddSingleton<ReceiveDrain>();
+        configurator.AddReceiveObserver(provider => provider.GetRequiredService<ReceiveDrain>());
+        var drain = ServiceDescriptor.Singleton<IHostedService, ReceiveDrain>(provider => provider.GetRequiredService<ReceiveDrain>());
+        var bus = configurator.ToList().FindIndex(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(MassTransitHostedService));
+        if (bus >= 0)
+            configurator.Insert(bus, drain);
+        else
+            configurator.Add(drain);
     }
 }
