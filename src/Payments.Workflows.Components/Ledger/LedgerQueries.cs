@@ -6,7 +6,8 @@ public sealed class LedgerQueries(PaymentsDbContext dbContext)
 {
     /// <summary>
     /// The account's balances per currency, derived from its entries; empty when it has none. Summed by the database
-    /// (GROUP BY currency and status over the (AccountId, Currency) index), so memory stays constant whatever the
+    /// (GROUP BY currency and status over the (AccountId, Currency, Status) index, which includes the amounts on
+    /// PostgreSQL and SQL Server), so memory stays constant whatever the
     /// number of entries. SQLite is the exception: it stores decimals as text and its SUM adds them as doubles, which
     /// is not exact for money, so there the entries are streamed and added as decimals one at a time.
     /// </summary>
