@@ -7,6 +7,7 @@ namespace Payments.Workflows.IntegrationTests.Ledger;
 /// Security review §3, acceptance test 25: an account with a million entries gets its balance from the database, exactly
 /// and fast, without the entries being loaded.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class LedgerBalanceOnPostgresTests(PostgresServer postgres)
 {
     private const int Entries = 1_000_000;
