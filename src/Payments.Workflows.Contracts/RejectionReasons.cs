@@ -12,4 +12,7 @@ public static class RejectionReasons
     public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string InvalidCommand = "invalid-command";
     public const string PaymentNotFound = "payment-not-found";
+
+    /// <summary>The payment has logged as many operations as it keeps; new commands are refused and not logged.</summary>
+    public const string OperationLimit = "operation-limit";
 }

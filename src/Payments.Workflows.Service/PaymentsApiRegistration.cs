@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Payments.Workflows.Service.Api;
 using Microsoft.Extensions.Options;
+using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Service.Health;
 using Payments.Workflows.Service.Security;
 
@@ -24,6 +25,7 @@ public static class PaymentsApiRegistration
         services.AddPaymentsHealthChecks();
 
         services.AddScoped<PaymentCommandSubmitter>();
+        services.AddIdempotencyCleanup();
         return services;
     }
 

@@ -72,6 +72,16 @@ internal static class PaymentBinderExtensions
         });
 
     /// <summary>
+    /// A new command for a payment whose operation log is full: answered with operation-limit and not logged, so the
+    /// payment's row stops growing.
+    /// </summary>
+    public static EventActivityBinder<PaymentState, T> RejectAsOverLimit<T>(this EventActivityBinder<PaymentState, T> binder,
+        Func<T, RecordedCommand> describe)
+        where T : class =>
+        binder.PublishEvent(context => PaymentEvents.Rejected(context.Saga.CorrelationId, describe(context.Message),
+            PaymentRules.OperationLimit(context.Saga)));
+
+    /// <summary>
     /// A known key: the first outcome is published again and nothing changes. A key first used for another command
     /// or amount is refused; a key whose command was refused is refused again for the same reason.
     /// </summary>

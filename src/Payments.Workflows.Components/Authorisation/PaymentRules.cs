@@ -62,6 +62,11 @@ public static class PaymentRules
     public static Rejection PaymentExists(PaymentState payment) =>
         new(RejectionReasons.InvalidState, $"Payment {payment.CorrelationId} already exists with another idempotency key.");
 
+    /// <summary>A new command for a payment whose operation log is full (<see cref="PaymentState.MaxOperations"/>).</summary>
+    public static Rejection OperationLimit(PaymentState payment) =>
+        new(RejectionReasons.OperationLimit,
+            $"Payment {payment.CorrelationId} has {payment.Operations.Count} operations, the most one payment keeps; it takes no new commands.");
+
     public static Rejection NotFound(Guid paymentId) =>
         new(RejectionReasons.PaymentNotFound, $"Payment {paymentId} does not exist.");
 

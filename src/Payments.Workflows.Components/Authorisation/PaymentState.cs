@@ -3,6 +3,12 @@ namespace Payments.Workflows.Components.Authorisation;
 /// <summary>The saga instance of one payment, keyed by PaymentId.</summary>
 public sealed class PaymentState : SagaStateMachineInstance
 {
+    /// <summary>
+    /// How many operations one payment logs. Past it a new command is refused and not logged, so a client sending
+    /// command after command cannot grow the payment's row without bound; repeats of logged keys are still answered.
+    /// </summary>
+    public const int MaxOperations = 100;
+
     public Guid CorrelationId { get; set; }
 
     public string CurrentState { get; set; } = null!;
@@ -49,6 +55,9 @@ public sealed class PaymentState : SagaStateMachineInstance
 
     /// <summary>Every command seen, accepted or rejected, in arrival order: the idempotency log.</summary>
     public List<PaymentOperation> Operations { get; set; } = [];
+
+    /// <summary>The log is full: a new command is refused with <see cref="Contracts.RejectionReasons.OperationLimit"/>.</summary>
+    public bool IsAtOperationLimit => Operations.Count >= MaxOperations;
 
     public decimal UncapturedAmount => AuthorisedAmount - CapturedAmount;
 

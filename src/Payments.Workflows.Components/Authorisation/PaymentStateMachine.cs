@@ -67,6 +67,10 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
             When(CaptureRequested, c => !HasValidKey(c.Message.IdempotencyKey)).RejectAsInvalidKey(RecordedCommand.Of),
             When(VoidRequested, c => !HasValidKey(c.Message.IdempotencyKey)).RejectAsInvalidKey(RecordedCommand.Of),
             When(RefundRequested, c => !HasValidKey(c.Message.IdempotencyKey)).RejectAsInvalidKey(RecordedCommand.Of),
+            // A full operation log takes no new key (IsNew is false for them, so no state's block runs as well).
+            When(CaptureRequested, IsOverLimit).RejectAsOverLimit(RecordedCommand.Of),
+            When(VoidRequested, IsOverLimit).RejectAsOverLimit(RecordedCommand.Of),
+            When(RefundRequested, IsOverLimit).RejectAsOverLimit(RecordedCommand.Of),
             When(AuthoriseRequested, c => c.Message.IdempotencyKey != c.Saga.AuthoriseIdempotencyKey)
                 .PublishEvent(c => PaymentEvents.Rejected(c.Saga.CorrelationId, RecordedCommand.Of(c.Message), PaymentRules.PaymentExists(c.Saga))),
             When(AuthoriseRequested, c => c.Message.IdempotencyKey == c.Saga.AuthoriseIdempotencyKey && !IsSameAuthorisation(c))
@@ -204,13 +208,22 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
     public Schedule<PaymentState, PaymentAuthorisationDeadlinePassed> AuthorisationDeadline { get; private set; } = null!;
 
     private static bool IsNew(BehaviorContext<PaymentState, CapturePayment> context) =>
-        HasValidKey(context.Message.IdempotencyKey) && !IsKnown(context.Saga, context.Message.IdempotencyKey);
+        IsUnknownValidKey(context.Saga, context.Message.IdempotencyKey) && !context.Saga.IsAtOperationLimit;
+
+    private static bool IsOverLimit(BehaviorContext<PaymentState, CapturePayment> context) =>
+        IsUnknownValidKey(context.Saga, context.Message.IdempotencyKey) && context.Saga.IsAtOperationLimit;
 
     private static bool IsNew(BehaviorContext<PaymentState, VoidPayment> context) =>
-        HasValidKey(context.Message.IdempotencyKey) && !IsKnown(context.Saga, context.Message.IdempotencyKey);
+        IsUnknownValidKey(context.Saga, context.Message.IdempotencyKey) && !context.Saga.IsAtOperationLimit;
+
+    private static bool IsOverLimit(BehaviorContext<PaymentState, VoidPayment> context) =>
+        IsUnknownValidKey(context.Saga, context.Message.IdempotencyKey) && context.Saga.IsAtOperationLimit;
 
     private static bool IsNew(BehaviorContext<PaymentState, RefundPayment> context) =>
-        HasValidKey(context.Message.IdempotencyKey) && !IsKnown(context.Saga, context.Message.IdempotencyKey);
+        IsUnknownValidKey(context.Saga, context.Message.IdempotencyKey) && !context.Saga.IsAtOperationLimit;
+
+    private static bool IsOverLimit(BehaviorContext<PaymentState, RefundPayment> context) =>
+        IsUnknownValidKey(context.Saga, context.Message.IdempotencyKey) && context.Saga.IsAtOperationLimit;
 
     private static bool IsRepeat(BehaviorContext<PaymentState, CapturePayment> context) =>
         HasValidKey(context.Message.IdempotencyKey) && IsKnown(context.Saga, context.Message.IdempotencyKey);
@@ -220,6 +233,9 @@ public sealed class PaymentStateMachine : MassTransitStateMachine<PaymentState>
 
     private static bool IsRepeat(BehaviorContext<PaymentState, RefundPayment> context) =>
         HasValidKey(context.Message.IdempotencyKey) && IsKnown(context.Saga, context.Message.IdempotencyKey);
+
+    private static bool IsUnknownValidKey(PaymentState payment, string idempotencyKey) =>
+        HasValidKey(idempotencyKey) && !IsKnown(payment, idempotencyKey);
 
     private static bool HasValidKey(string idempotencyKey) => CommandValidation.ProblemWithKey(idempotencyKey) is null;
 

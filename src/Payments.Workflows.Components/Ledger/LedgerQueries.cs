@@ -4,23 +4,31 @@ namespace Payments.Workflows.Components.Ledger;
 
 public sealed class LedgerQueries(PaymentsDbContext dbContext)
 {
-    /// <summary>The account's balances per currency, derived from its entries; empty when it has none.</summary>
+    /// <summary>
+    /// The account's balances per currency, derived from its entries; empty when it has none. Summed by the database
+    /// (GROUP BY currency and status over the (AccountId, Currency, Status) index, which includes the amounts on
+    /// PostgreSQL and SQL Server), so memory stays constant whatever the
+    /// number of entries. SQLite is the exception: it stores decimals as text and its SUM adds them as doubles, which
+    /// is not exact for money, so there the entries are streamed and added as decimals one at a time.
+    /// </summary>
     public async Task<IReadOnlyList<AccountBalance>> Balances(string accountId, CancellationToken cancellationToken)
     {
-        // Summed here rather than in SQL: SQLite stores decimals as text and cannot add them exactly.
-        var entries = await dbContext.LedgerEntries.AsNoTracking()
-            .Where(e => e.AccountId == accountId)
-            .Select(e => new { e.Currency, e.Status, e.Debit, e.Credit })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var entries = dbContext.LedgerEntries.AsNoTracking().Where(e => e.AccountId == accountId);
+        var totals = dbContext.Database.IsSqlite()
+            ? await StreamedTotals(entries, cancellationToken).ConfigureAwait(false)
+            : await entries
+                .GroupBy(e => new { e.Currency, e.Status })
+                .Select(g => new StatusTotal(g.Key.Currency, g.Key.Status, g.Sum(e => e.Debit), g.Sum(e => e.Credit)))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
 
         var debitNormal = LedgerAccounts.IsDebitNormal(accountId);
-        return entries
-            .GroupBy(e => e.Currency)
+        return totals
+            .GroupBy(t => t.Currency)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
                 decimal Net(LedgerEntryStatus status) =>
-                    g.Where(e => e.Status == status).Sum(e => debitNormal ? e.Debit - e.Credit : e.Credit - e.Debit);
+                    g.Where(t => t.Status == status).Sum(t => debitNormal ? t.Debit - t.Credit : t.Credit - t.Debit);
                 var posted = Net(LedgerEntryStatus.Posted);
                 var pendingNet = Net(LedgerEntryStatus.Pending);
                 return new AccountBalance(g.Key, posted, posted + pendingNet, posted + Math.Min(0m, pendingNet));
@@ -34,4 +42,21 @@ public sealed class LedgerQueries(PaymentsDbContext dbContext)
             .Where(t => t.PaymentId == paymentId)
             .OrderBy(t => t.PostedAt).ThenBy(t => t.TransactionId)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>One row per (currency, status) at most: the entries are read as a stream and never held.</summary>
+    private static async Task<List<StatusTotal>> StreamedTotals(IQueryable<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<(string Currency, LedgerEntryStatus Status), (decimal Debit, decimal Credit)>();
+        await foreach (var entry in entries.Select(e => new { e.Currency, e.Status, e.Debit, e.Credit })
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var key = (entry.Currency, entry.Status);
+            var (debit, credit) = totals.GetValueOrDefault(key);
+            totals[key] = (debit + entry.Debit, credit + entry.Credit);
+        }
+
+        return totals.Select(t => new StatusTotal(t.Key.Currency, t.Key.Status, t.Value.Debit, t.Value.Credit)).ToList();
+    }
+
+    private sealed record StatusTotal(string Currency, LedgerEntryStatus Status, decimal Debit, decimal Credit);
 }

@@ -15,6 +15,10 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         builder.Property(x => x.Debit).HasPrecision(19, 4);
         builder.Property(x => x.Credit).HasPrecision(19, 4);
         builder.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
-        builder.HasIndex(x => new { x.AccountId, x.Currency });
+        // A balance sums one account's entries by currency and status: on PostgreSQL and SQL Server the amounts are
+        // included in the index, so the sum reads the index alone (an index-only scan), not a row per entry.
+        var balance = builder.HasIndex(x => new { x.AccountId, x.Currency, x.Status });
+        NpgsqlIndexBuilderExtensions.IncludeProperties(balance, x => new { x.Debit, x.Credit });
+        SqlServerIndexBuilderExtensions.IncludeProperties(balance, x => new { x.Debit, x.Credit });
     }
 }

@@ -27,6 +27,7 @@ internal sealed class PaymentStateConfiguration : IEntityTypeConfiguration<Payme
 
         builder.Ignore(x => x.UncapturedAmount);
         builder.Ignore(x => x.RefundableAmount);
+        builder.Ignore(x => x.IsAtOperationLimit);
 
         // The idempotency log lives in the payment's own row as JSON: it is read and written with the saga,
         // under the same row lock, and never queried on its own.

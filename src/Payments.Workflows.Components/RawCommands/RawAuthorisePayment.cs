@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.RawCommands;
@@ -5,20 +6,29 @@ namespace Payments.Workflows.Components.RawCommands;
 /// <summary><see cref="AuthorisePayment"/> as raw JSON, routing key authorise-payment.</summary>
 public sealed record RawAuthorisePayment : IRawCommand<AuthorisePayment>
 {
+    public static string CommandName => Authorisation.PaymentCommands.Authorise;
+
     public static string RoutingKey => "authorise-payment";
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public Guid? PaymentId { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public string? IdempotencyKey { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public string? MerchantId { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public string? CustomerId { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public decimal? Amount { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public string? Currency { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public string? CardToken { get; init; }
 
     public AuthorisePayment ToCommand()

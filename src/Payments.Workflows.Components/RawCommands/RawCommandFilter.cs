@@ -3,10 +3,10 @@ using MassTransit.Context;
 namespace Payments.Workflows.Components.RawCommands;
 
 /// <summary>
-/// Sits on a raw endpoint's pipe before the consumer and its inbox: rejects an incomplete command with a reason
-/// that names the missing fields, and gives a message without a GUID <c>message_id</c> the id
-/// <see cref="RawMessageIds"/> derives, which the inbox (keyed on <c>GetOriginalMessageId()</c>, falling back to
-/// <see cref="MessageContext.MessageId"/>) and the forwarded command then use.
+/// Sits on a raw endpoint's pipe before the consumer and its inbox: gives a message without a GUID <c>message_id</c>
+/// the id <see cref="RawMessageIds"/> derives, which the inbox (keyed on <c>GetOriginalMessageId()</c>, falling back
+/// to <see cref="MessageContext.MessageId"/>) and the forwarded command or the rejection then use. An incomplete
+/// command's id is derived from its bytes: it has no payment id and key to derive it from.
 /// </summary>
 internal sealed class RawCommandFilter<TRaw, TCommand> : IFilter<ConsumeContext<TRaw>>
     where TRaw : class, IRawCommand<TCommand>
@@ -14,12 +14,13 @@ internal sealed class RawCommandFilter<TRaw, TCommand> : IFilter<ConsumeContext<
 {
     public Task Send(ConsumeContext<TRaw> context, IPipe<ConsumeContext<TRaw>> next)
     {
-        // Validates; a complete command has both a payment id and an idempotency key.
-        _ = context.Message.ToCommand();
         if (context.MessageId.HasValue)
             return next.Send(context);
 
-        var messageId = RawMessageIds.For(TRaw.RoutingKey, context.Message.PaymentId!.Value, context.Message.IdempotencyKey!);
+        var message = context.Message;
+        var messageId = message.PaymentId is { } paymentId && paymentId != Guid.Empty && message.IdempotencyKey is { } key
+            ? RawMessageIds.For(TRaw.RoutingKey, paymentId, key)
+            : RawMessageIds.ForBody(TRaw.RoutingKey, context.ReceiveContext.Body.GetBytes());
         return next.Send(new DerivedMessageIdConsumeContext(context, messageId));
     }
 

@@ -41,4 +41,22 @@ internal static class RawCommandRejections
             Reason = string.Join(" ", problems.Select(p => $"{p.Field}: {p.Message}")),
         };
     }
+
+    /// <summary>
+    /// The answer to a raw command missing a required field or carrying one of another JSON type: the payment id and
+    /// key as far as they were given (empty otherwise), and every such field named.
+    /// </summary>
+    public static PaymentCommandRejected Incomplete<TCommand>(string command, IRawCommand<TCommand> raw, InvalidRawCommandException incomplete)
+        where TCommand : class
+    {
+        var key = raw.IdempotencyKey ?? "";
+        return new PaymentCommandRejected
+        {
+            PaymentId = raw.PaymentId ?? Guid.Empty,
+            IdempotencyKey = CommandValidation.ProblemWithKey(key) is null ? key : CommandValidation.Echo(key),
+            Command = command,
+            ReasonCode = RejectionReasons.InvalidCommand,
+            Reason = string.Join(" ", incomplete.Fields.Select(f => $"{f}: required, missing or of another JSON type.")),
+        };
+    }
 }

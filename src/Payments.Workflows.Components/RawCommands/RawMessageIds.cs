@@ -11,4 +11,8 @@ internal static class RawMessageIds
     /// </summary>
     public static Guid For(string routingKey, Guid paymentId, string idempotencyKey)
         => NameBasedGuid.From($"payments-raw-command/v1|{routingKey}|{paymentId:N}|{idempotencyKey}");
+
+    /// <summary>The MessageId of an incomplete raw command without a GUID <c>message_id</c>: a name-based id of its bytes.</summary>
+    public static Guid ForBody(string routingKey, byte[] body)
+        => NameBasedGuid.From($"payments-raw-command-body/v1|{routingKey}|{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body))}");
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Payments.Workflows.Contracts;
 
 namespace Payments.Workflows.Components.RawCommands;
@@ -5,10 +6,14 @@ namespace Payments.Workflows.Components.RawCommands;
 /// <summary><see cref="VoidPayment"/> as raw JSON, routing key void-payment.</summary>
 public sealed record RawVoidPayment : IRawCommand<VoidPayment>
 {
+    public static string CommandName => Authorisation.PaymentCommands.Void;
+
     public static string RoutingKey => "void-payment";
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public Guid? PaymentId { get; init; }
 
+    [JsonConverter(typeof(LenientJsonConverter))]
     public string? IdempotencyKey { get; init; }
 
     public VoidPayment ToCommand()

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Components.Validation;
 
@@ -16,6 +17,7 @@ internal static class ApiProblems
     private const string PaymentIdTakenType = "urn:payments-workflows:problem:payment-id-taken";
     private const string OtherMerchantType = "urn:payments-workflows:problem:other-merchant";
     private const string TooEarlyType = "urn:payments-workflows:problem:too-early";
+    private const string OperationLimitType = "urn:payments-workflows:problem:operation-limit";
     private const string UnsupportedMediaTypeType = "https://tools.ietf.org/html/rfc9110#section-15.5.16";
     private const string TooLargeType = "https://tools.ietf.org/html/rfc9110#section-15.5.14";
 
@@ -82,6 +84,17 @@ internal static class ApiProblems
             type: TooEarlyType,
             title: "The payment is not authorised yet.",
             detail: $"Payment {paymentId} is {state}: the acquirer has not answered yet. Send the request again once it is Authorised.");
+
+    /// <summary>
+    /// 429: the payment's operation log is full (<see cref="PaymentState.MaxOperations"/>); it takes no new command,
+    /// now or later, and nothing is recorded or sent. A repeat of a logged key is still answered.
+    /// </summary>
+    public static ProblemHttpResult OperationLimit(Guid paymentId) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            type: OperationLimitType,
+            title: "The payment takes no more operations.",
+            detail: $"Payment {paymentId} has {PaymentState.MaxOperations} operations, the most one payment keeps; it takes no new commands.");
 
     /// <summary>415: every POST body is application/json, even an empty one.</summary>
     public static ProblemHttpResult UnsupportedMediaType() =>

@@ -121,9 +121,9 @@ internal static class PaymentCommandEndpoints
 
     /// <summary>
     /// What the saga would refuse without a trace the client sees, answered now instead of a 202: a payment whose
-    /// acquirer has not answered yet (409 too-early, nothing recorded, so the same request may come again), and a key
+    /// acquirer has not answered yet (409 too-early, nothing recorded, so the same request may come again), a key
     /// this payment already used for another command, its authorisation included (409, as the saga shares one key
-    /// space per payment).
+    /// space per payment), and a new key for a payment whose operation log is full (429 operation-limit).
     /// </summary>
     private static async Task<ProblemHttpResult?> Refusal(
         PaymentsDbContext db, KnownPayment payment, string command, string scope, string key, CancellationToken cancellationToken)
@@ -131,8 +131,12 @@ internal static class PaymentCommandEndpoints
         if (payment.State is null || payment.State == PaymentViews.AcceptedState || payment.State == AuthorisingState)
             return ApiProblems.TooEarly(payment.PaymentId, payment.State ?? PaymentViews.AcceptedState);
 
-        if (payment.Operations.Find(o => o.IdempotencyKey == key) is { } operation && operation.Command != command)
+        var operation = payment.Operations.Find(o => o.IdempotencyKey == key);
+        if (operation is not null && operation.Command != command)
             return ApiProblems.IdempotencyKeyReused(key, operation.Command, payment.PaymentId);
+        // A full log takes no new key: refused before anything is recorded or sent (the saga would refuse it too).
+        if (operation is null && payment.Operations.Count >= PaymentState.MaxOperations)
+            return ApiProblems.OperationLimit(payment.PaymentId);
         var other = await db.IdempotentRequests.AsNoTracking()
             .Where(r => r.PaymentId == payment.PaymentId && r.IdempotencyKey == key && r.Scope != scope && r.Scope != IdempotencyScopes.PaymentIdClaim)
             .FirstOrDefaultAsync(cancellationToken);

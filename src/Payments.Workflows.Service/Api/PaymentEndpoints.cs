@@ -18,8 +18,11 @@ namespace Payments.Workflows.Service.Api;
 /// </summary>
 internal static class PaymentEndpoints
 {
-    public const int DefaultPageSize = 50;
-    public const int MaximumPageSize = 500;
+    public const int DefaultLimit = 50;
+    public const int MaximumLimit = 100;
+
+    /// <summary>The parameters of offset paging, refused by name so a client still sending them is not silently given page 1.</summary>
+    private static readonly string[] RetiredParameters = ["page", "pageSize"];
 
     public static IEndpointRouteBuilder MapPaymentEndpoints(this IEndpointRouteBuilder app)
     {
@@ -34,11 +37,16 @@ internal static class PaymentEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         payments.MapGet("/{id}", Get)
             .WithName("GetPayment")
-            .WithSummary("A payment's state, amounts, rejected commands and ledger postings.")
+            .WithSummary("A payment's state, amounts, newest operations and rejections, and ledger postings.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        payments.MapGet("/{id}/operations", ListOperations)
+            .WithName("ListPaymentOperations")
+            .WithSummary("A payment's operation log, newest first, a page at a time (startingAfter = the last sequence seen).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         payments.MapGet("/", List)
             .WithName("ListPayments")
-            .WithSummary("Payments, newest first, optionally by state and merchant.")
+            .WithSummary("Payments, newest first, a page at a time (startingAfter, limit), by state, merchant, customer and creation time.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -128,17 +136,61 @@ internal static class PaymentEndpoints
             : ApiProblems.PaymentNotFound(id);
     }
 
-    private static async Task<Results<Ok<PaymentPage>, ProblemHttpResult>> List(
-        string? state, string? merchantId, string? page, string? pageSize, ClaimsPrincipal user, PaymentStateMachine machine,
-        PaymentsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PaymentOperationPage>, ProblemHttpResult>> ListOperations(
+        string id, string? startingAfter, string? limit, ClaimsPrincipal user, PaymentsDbContext db, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
+        int? after = startingAfter is null ? null : ParsePositive(errors, "startingAfter", startingAfter, 1, int.MaxValue);
+        var size = ParsePositive(errors, "limit", limit, PaymentViews.RecentOperations, MaximumLimit);
+        if (errors.Any)
+            return errors.ToProblem();
+        if (!Guid.TryParse(id, out var paymentId))
+            return ApiProblems.PaymentNotFound(id);
+
+        var caller = Caller.From(user);
+        var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.CorrelationId == paymentId, cancellationToken);
+        if (payment is not null)
+        {
+            return caller.Sees(payment.MerchantId)
+                ? TypedResults.Ok(PaymentViews.OperationPage(payment, after, size))
+                : ApiProblems.PaymentNotFound(id);
+        }
+
+        // Accepted, not yet recorded by the saga: no operation logged yet.
+        return await AcceptedAuthorisations.Find(db, paymentId, cancellationToken) is { } accepted && caller.Sees(accepted.MerchantId)
+            ? TypedResults.Ok(new PaymentOperationPage([], false))
+            : ApiProblems.PaymentNotFound(id);
+    }
+
+    /// <summary>
+    /// Keyset paging, newest first: (CreatedAt descending, PaymentId ascending) is a total order, so a page seeks past
+    /// the cursor's row instead of skipping an offset, and one row more than asked says whether there are more. No COUNT.
+    /// </summary>
+    private static async Task<Results<Ok<PaymentPage>, ProblemHttpResult>> List(
+        HttpRequest request, string? state, string? merchantId, string? customerId, string? createdFrom, string? createdTo, string? startingAfter,
+        string? limit, ClaimsPrincipal user, PaymentStateMachine machine, PaymentsDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors();
+        foreach (var retired in RetiredParameters.Where(request.Query.ContainsKey))
+            errors.Add(retired, $"{retired} is no longer supported: pages are read with startingAfter (the previous page's nextStartingAfter) and limit.");
         var states = StatesOf(machine);
         var stateName = state is null ? null : states.Find(s => s.Equals(state, StringComparison.OrdinalIgnoreCase));
         if (state is not null && stateName is null)
             errors.Add("state", $"'{CommandValidation.Echo(state)}' is not a payment state; use one of {string.Join(", ", states)}.");
-        var pageNumber = ParsePositive(errors, "page", page, 1, int.MaxValue);
-        var size = ParsePositive(errors, "pageSize", pageSize, DefaultPageSize, MaximumPageSize);
+        var size = ParsePositive(errors, "limit", limit, DefaultLimit, MaximumLimit);
+        var from = ParseTime(errors, "createdFrom", createdFrom);
+        var to = ParseTime(errors, "createdTo", createdTo);
+        if (from is not null && to is not null && from > to)
+            errors.Add("createdFrom", "createdFrom must not be later than createdTo.");
+        PaymentCursor? cursor = null;
+        if (startingAfter is not null)
+        {
+            if (PaymentCursor.TryDecode(startingAfter, out var decoded))
+                cursor = decoded;
+            else
+                errors.Add("startingAfter", $"'{CommandValidation.Echo(startingAfter)}' is not a cursor of this list; use a page's nextStartingAfter.");
+        }
+
         if (errors.Any)
             return errors.ToProblem();
 
@@ -147,26 +199,49 @@ internal static class PaymentEndpoints
         var caller = Caller.From(user);
         if (!caller.IsOps)
             query = query.Where(p => p.MerchantId == caller.MerchantId);
-        if (stateName is not null)
-            query = query.Where(p => p.CurrentState == stateName);
         if (!string.IsNullOrEmpty(merchantId))
             query = query.Where(p => p.MerchantId == merchantId);
+        if (!string.IsNullOrEmpty(customerId))
+            query = query.Where(p => p.CustomerId == customerId);
+        if (stateName is not null)
+            query = query.Where(p => p.CurrentState == stateName);
+        if (from is { } fromTime)
+            query = query.Where(p => p.CreatedAt >= fromTime);
+        if (to is { } toTime)
+            query = query.Where(p => p.CreatedAt < toTime);
+        if (cursor is { } after)
+        {
+            var (afterTime, afterId) = (after.CreatedAt, after.PaymentId);
+            query = query.Where(p => p.CreatedAt < afterTime || (p.CreatedAt == afterTime && p.CorrelationId.CompareTo(afterId) > 0));
+        }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
+        var rows = await query
             .OrderByDescending(p => p.CreatedAt).ThenBy(p => p.CorrelationId)
-            .Skip((int)Math.Min((long)(pageNumber - 1) * size, int.MaxValue)).Take(size)
+            .Take(size + 1)
             .Select(p => new PaymentSummary(p.CorrelationId, p.MerchantId, p.CustomerId, p.CurrentState, p.Currency, p.RequestedAmount,
                 p.AuthorisedAmount, p.CapturedAmount, p.RefundedAmount, p.CreatedAt, p.UpdatedAt))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new PaymentPage(
-            items.Select(i => i with { CreatedAt = PaymentViews.Utc(i.CreatedAt), UpdatedAt = PaymentViews.Utc(i.UpdatedAt) }).ToList(),
-            total, pageNumber, size));
+        var items = rows.Take(size)
+            .Select(i => i with { CreatedAt = PaymentViews.Utc(i.CreatedAt), UpdatedAt = PaymentViews.Utc(i.UpdatedAt) })
+            .ToList();
+        var hasMore = rows.Count > size;
+        return TypedResults.Ok(new PaymentPage(items, hasMore, hasMore ? new PaymentCursor(items[^1].CreatedAt, items[^1].PaymentId).Encode() : null));
     }
 
     /// <summary>The states a payment can be stored in, in the machine's order: all but Initial and Final, which none is.</summary>
     private static List<string> StatesOf(PaymentStateMachine machine) =>
         machine.States.Where(s => !s.Equals(machine.Initial) && !s.Equals(machine.Final)).Select(s => s.Name).ToList();
+
+    /// <summary>An ISO-8601 time with an offset or Z (a time without one is taken as UTC), as UTC.</summary>
+    private static DateTime? ParseTime(RequestErrors errors, string field, string? value)
+    {
+        if (value is null)
+            return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var time))
+            return time.UtcDateTime;
+        errors.Add(field, $"{field} must be an ISO-8601 date and time such as 2026-12-01T00:00:00Z; got '{CommandValidation.Echo(value)}'.");
+        return null;
+    }
 
     private static int ParsePositive(RequestErrors errors, string field, string? value, int fallback, int maximum)
     {

@@ -12,6 +12,9 @@ internal static class PaymentViews
     /// <summary>The state shown for an authorisation the API accepted and the saga has not yet recorded.</summary>
     public const string AcceptedState = "Accepted";
 
+    /// <summary>How many operations (and rejections) <c>GET /payments/{id}</c> shows: the newest ones.</summary>
+    public const int RecentOperations = 20;
+
     public static PaymentDetails Details(PaymentState payment, IReadOnlyList<LedgerTransaction> ledger) => new(
         payment.CorrelationId,
         payment.MerchantId,
@@ -27,17 +30,31 @@ internal static class PaymentViews
         payment.ExpiresAt is { } expires ? Utc(expires) : null,
         payment.DeclineCode,
         payment.DeclineReason,
-        payment.Operations.Where(o => !o.Accepted)
+        payment.Operations.Where(o => !o.Accepted).TakeLast(RecentOperations)
             .Select(o => new PaymentRejectionView(o.Command, o.ReasonCode, o.Reason, o.IdempotencyKey, Utc(o.RecordedAt)))
             .ToList(),
-        payment.Operations
-            .Select(o => new PaymentOperationView(o.Command, o.IdempotencyKey, Money(payment, o.Amount), o.Accepted, o.ReasonCode, o.Reason,
-                Money(payment, o.ResultAmount), Utc(o.RecordedAt)))
-            .ToList(),
+        Operations(payment).TakeLast(RecentOperations).ToList(),
+        payment.Operations.Count,
+        payment.Operations.Count > RecentOperations,
         ledger.Select(Transaction).ToList());
 
     public static PaymentDetails Accepted(IdempotentRequest authorisation) => new(
-        authorisation.PaymentId, null, null, AcceptedState, null, 0, 0, 0, 0, Utc(authorisation.CreatedAt), null, null, null, null, [], [], []);
+        authorisation.PaymentId, null, null, AcceptedState, null, 0, 0, 0, 0, Utc(authorisation.CreatedAt), null, null, null, null, [], [], 0, false, []);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> operations older than <paramref name="startingAfter"/> (a sequence; null for the
+    /// newest), newest first. The log lives in the payment's row and is bounded (<see cref="PaymentState.MaxOperations"/>),
+    /// so it is sliced here.
+    /// </summary>
+    public static PaymentOperationPage OperationPage(PaymentState payment, int? startingAfter, int limit)
+    {
+        var older = Operations(payment).Reverse().Where(o => startingAfter is null || o.Sequence < startingAfter).ToList();
+        return new PaymentOperationPage(older.Take(limit).ToList(), older.Count > limit);
+    }
+
+    private static IEnumerable<PaymentOperationView> Operations(PaymentState payment) =>
+        payment.Operations.Select((o, index) => new PaymentOperationView(index + 1, o.Command, o.IdempotencyKey, Money(payment, o.Amount), o.Accepted,
+            o.ReasonCode, o.Reason, Money(payment, o.ResultAmount), Utc(o.RecordedAt)));
 
     /// <summary>SQLite hands dates back unspecified; every date we store is UTC.</summary>
     public static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);

@@ -73,6 +73,53 @@ public sealed class RawInvalidCommandTests(RabbitMqServer rabbitMq, PostgresServ
         await AssertNoErrorQueueHoldsAMessage();
     }
 
+    [Fact]
+    public async Task Commands_missing_a_field_or_with_a_field_of_another_type_are_rejected_naming_it_and_nothing_reaches_an_error_queue()
+    {
+        var rejections = await Amqp.Observe<PaymentCommandRejected>();
+        var authorise = Authorise(20.00m);
+        await Service.Send(authorise);
+        await Service.WaitForState(authorise.PaymentId, "Authorised");
+        var paymentId = authorise.PaymentId;
+
+        await Amqp.PublishCommand("refund-payment", $$"""{"paymentId":"{{paymentId}}"}""");
+        await Amqp.PublishCommand("authorise-payment", """{"idempotencyKey":"k","amount":10.00,"currency":"EUR"}""", Guid.NewGuid().ToString());
+        await Amqp.PublishCommand("capture-payment", $$"""{"paymentId":"{{paymentId}}","idempotencyKey":"cap-ten","amount":"ten"}""");
+        await Amqp.PublishCommand("void-payment", $$$"""{"paymentId":"{{{paymentId}}}","idempotencyKey":{"key":"v"}}""");
+        await Amqp.PublishCommand("capture-payment", """{"paymentId":12345,"idempotencyKey":"cap-number-id","amount":1.00}""");
+
+        var seen = (await Amqp.WaitForMessages(rejections, 5)).Select(AmqpClient.EnvelopeMessage).ToList();
+        Assert.All(seen, r => Assert.Equal("invalid-command", Text(r, "reasonCode")));
+        var reasons = seen.ToDictionary(r => (Text(r, "command"), Text(r, "idempotencyKey")), r => Text(r, "reason"));
+        Assert.StartsWith("idempotencyKey: ", reasons[("Refund", "")], StringComparison.Ordinal);
+        Assert.Contains("amount: ", reasons[("Refund", "")], StringComparison.Ordinal);
+        Assert.Equal(["paymentId", "merchantId", "customerId", "cardToken"], Fields(reasons[("Authorise", "k")]));
+        Assert.Equal(["amount"], Fields(reasons[("Capture", "cap-ten")]));
+        Assert.Equal(["idempotencyKey"], Fields(reasons[("Void", "")]));
+        Assert.Equal(["paymentId"], Fields(reasons[("Capture", "cap-number-id")]));
+        Assert.Equal(paymentId.ToString(), Text(seen.Single(r => Text(r, "command") == "Void"), "paymentId"));
+
+        // Nothing was applied, and the payment still takes a valid command.
+        await Amqp.PublishCommand("capture-payment", $$"""{"paymentId":"{{paymentId}}","idempotencyKey":"cap-valid","amount":5.00}""");
+        var payment = await Service.WaitForState(paymentId, "PartiallyCaptured");
+        Assert.Equal(["Authorise", "Capture"], payment.Operations.Select(o => o.Command));
+        LedgerAssert.Holds(await Service.Ledger(paymentId), await Service.AllEntries());
+        await AssertNoErrorQueueHoldsAMessage();
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_JSON_still_go_to_the_error_queue()
+    {
+        await Amqp.PublishCommand("capture-payment", "not json at all", Guid.NewGuid().ToString());
+
+        var error = (await Amqp.WaitForMessages("raw-capture-payment_error")).Single();
+        Assert.Equal("not json at all", AmqpClient.Body(error));
+    }
+
+    /// <summary>The field names a rejection's reason lists ("amount: required, …").</summary>
+    private static List<string> Fields(string? reason) =>
+        (reason ?? "").Split(" ").Where(w => w.EndsWith(':')).Select(w => w.TrimEnd(':')).ToList();
+
     private static string? Text(JsonElement message, string property) => message.GetProperty(property).GetString();
 
     private async Task AssertNothingStoredOrFaulted(Guid paymentId)

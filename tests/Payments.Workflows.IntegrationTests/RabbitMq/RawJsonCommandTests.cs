@@ -27,21 +27,6 @@ public sealed class RawJsonCommandTests(RabbitMqServer rabbitMq, PostgresServer 
     }
 
     [Fact]
-    public async Task A_command_missing_required_fields_goes_to_the_error_queue_naming_them()
-    {
-        await Amqp.PublishCommand("refund-payment", $$"""{"paymentId":"{{Guid.NewGuid()}}"}""");
-        await Amqp.PublishCommand("authorise-payment", """{"idempotencyKey":"k","amount":10.00,"currency":"EUR"}""", Guid.NewGuid().ToString());
-
-        var refund = (await Amqp.WaitForMessages("raw-refund-payment_error")).Single();
-        var authorise = (await Amqp.WaitForMessages("raw-authorise-payment_error")).Single();
-        Assert.Equal("refund-payment: missing required fields idempotencyKey, amount (expected camelCase JSON with paymentId, idempotencyKey, amount).",
-            AmqpClient.Header(refund, "MT-Fault-Message"));
-        Assert.StartsWith("authorise-payment: missing required fields paymentId, merchantId, customerId, cardToken ",
-            AmqpClient.Header(authorise, "MT-Fault-Message"), StringComparison.Ordinal);
-        Assert.EndsWith("InvalidRawCommandException", AmqpClient.Header(refund, "MT-Fault-ExceptionType"), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Each_routing_key_reaches_the_saga_as_its_command()
     {
         var rejections = await Amqp.Observe<PaymentCommandRejected>();

@@ -25,9 +25,17 @@ public sealed record LedgerTransactionJson(Guid TransactionId, string Operation,
 
 public sealed record LedgerEntryJson(string Account, decimal Debit, decimal Credit, string Currency, string Status);
 
-public sealed record PaymentPageJson(IReadOnlyList<PaymentSummaryJson> Items, int Total, int Page, int PageSize);
+public sealed record PaymentPageJson(IReadOnlyList<PaymentSummaryJson> Items, bool HasMore, string? NextStartingAfter);
 
-public sealed record PaymentSummaryJson(Guid PaymentId, string MerchantId, string State, string Currency, decimal AuthorisedAmount, DateTime CreatedAt);
+public sealed record PaymentSummaryJson(
+    Guid PaymentId, string MerchantId, string CustomerId, string State, string Currency, decimal AuthorisedAmount, DateTime CreatedAt);
+
+public sealed record OperationJson(int Sequence, string Command, string IdempotencyKey, decimal? Amount, bool Accepted, string? ReasonCode, DateTime At);
+
+/// <summary>GET /payments/{id} as far as its operation log goes.</summary>
+public sealed record PaymentOperationsJson(IReadOnlyList<OperationJson> Operations, int OperationCount, bool HasMoreOperations, IReadOnlyList<RejectionJson> Rejections);
+
+public sealed record OperationPageJson(IReadOnlyList<OperationJson> Items, bool HasMore);
 
 public sealed record AccountJson(string AccountId, IReadOnlyList<BalanceJson> Balances);
 

@@ -72,6 +72,31 @@ public sealed class PaymentStateMachineTests() : PaymentsHarnessTests(HoldLastin
     }
 
     [Fact]
+    public async Task Past_the_operation_limit_a_new_command_is_rejected_unlogged_while_a_logged_key_still_replays()
+    {
+        var paymentId = await Authorised(100.00m);
+        var keys = Enumerable.Range(1, PaymentState.MaxOperations - 1).Select(i => $"over-{i}").ToList();
+        foreach (var key in keys)
+            await Payments.Send(Commands.Capture(paymentId, 1000.00m, key));
+        Assert.True(await Payments.SawEvents<PaymentCommandRejected>(
+            m => m.PaymentId == paymentId && m.ReasonCode == RejectionReasons.AmountExceedsAuthorised, keys.Count));
+
+        Assert.Equal(RejectionReasons.OperationLimit, await RejectionOf(Commands.Capture(paymentId, 10.00m, "one-too-many"), paymentId, "one-too-many"));
+        Assert.Equal(RejectionReasons.OperationLimit, await RejectionOf(Commands.Void(paymentId, "void-too-many"), paymentId, "void-too-many"));
+        Assert.Equal(RejectionReasons.OperationLimit, await RejectionOf(Commands.Refund(paymentId, 1.00m, "refund-too-many"), paymentId, "refund-too-many"));
+        // A logged key is answered as before (the same event again, under its first MessageId).
+        await Payments.Send(Commands.Capture(paymentId, 1000.00m, keys[0]));
+        var replay = await Payments.WaitUntilRepublishedUnderItsMessageId<PaymentCommandRejected>(m => m.PaymentId == paymentId && m.IdempotencyKey == keys[0]);
+        Assert.Equal(RejectionReasons.AmountExceedsAuthorised, replay.ReasonCode);
+
+        var payment = await Payments.Payment(paymentId);
+        Assert.Equal(PaymentState.MaxOperations, payment!.Operations.Count);
+        Assert.Equal(("Authorised", 0m), (payment.CurrentState, payment.CapturedAmount));
+        Assert.DoesNotContain(payment.Operations, o => o.IdempotencyKey.EndsWith("too-many", StringComparison.Ordinal));
+        Assert.Single(await Payments.Ledger(paymentId));
+    }
+
+    [Fact]
     public async Task Approved_authorisation_places_a_pending_hold_and_publishes_PaymentAuthorised()
     {
         var paymentId = await Authorised(100.00m);

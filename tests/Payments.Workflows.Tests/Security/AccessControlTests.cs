@@ -43,13 +43,13 @@ public sealed class AccessControlTests(PaymentsApiFixture fixture) : IClassFixtu
         await Api.Authorised(b, customerOfB);
         var http = await ClientOf(a);
 
-        var all = await http.GetFromJsonAsync<PaymentPageJson>("/payments?pageSize=500", PaymentsApiClient.Json);
+        var all = await http.GetFromJsonAsync<PaymentPageJson>("/payments?limit=100", PaymentsApiClient.Json);
         Assert.NotNull(all);
         Assert.Contains(all.Items, p => p.PaymentId == paymentOfA.PaymentId);
         Assert.All(all.Items, p => Assert.Equal(a, p.MerchantId));
         var asked = await http.GetFromJsonAsync<PaymentPageJson>($"/payments?merchantId={b}", PaymentsApiClient.Json);
         Assert.Empty(asked!.Items);
-        Assert.Equal(0, asked.Total);
+        Assert.False(asked.HasMore);
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/ledger/accounts/customer:{customerOfA}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/ledger/accounts/customer:{customerOfB}")).StatusCode);

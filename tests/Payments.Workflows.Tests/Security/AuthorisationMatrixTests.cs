@@ -23,6 +23,7 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
         ["POST /payments"] = (Accepted, Forbidden, Forbidden),
         ["GET /payments"] = (Ok, Ok, Ok),
         ["GET /payments/{id}"] = (Ok, NotFound, Ok),
+        ["GET /payments/{id}/operations"] = (Ok, NotFound, Ok),
         ["POST /payments/{id}/captures"] = (Accepted, NotFound, Forbidden),
         ["POST /payments/{id}/void"] = (Accepted, NotFound, Forbidden),
         ["POST /payments/{id}/refunds"] = (Accepted, NotFound, Forbidden),

@@ -231,7 +231,10 @@ namespace Payments.Workflows.Components.Persistence.Migrations.PostgreSql
 
                     b.HasIndex("TransactionId");
 
-                    b.HasIndex("AccountId", "Currency");
+                    b.HasIndex("AccountId", "Currency", "Status")
+                        .HasAnnotation("SqlServer:Include", new[] { "Debit", "Credit" });
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("AccountId", "Currency", "Status"), new[] { "Debit", "Credit" });
 
                     b.ToTable("LedgerEntries", "payments");
                 });

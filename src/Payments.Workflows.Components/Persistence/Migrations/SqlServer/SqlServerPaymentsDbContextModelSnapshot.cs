@@ -231,7 +231,10 @@ namespace Payments.Workflows.Components.Persistence.Migrations.SqlServer
 
                     b.HasIndex("TransactionId");
 
-                    b.HasIndex("AccountId", "Currency");
+                    b.HasIndex("AccountId", "Currency", "Status")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Debit", "Credit" });
+
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("AccountId", "Currency", "Status"), new[] { "Debit", "Credit" });
 
                     b.ToTable("LedgerEntries", "payments");
                 });

@@ -223,7 +223,9 @@ namespace Payments.Workflows.Components.Persistence.Migrations.Sqlite
 
                     b.HasIndex("TransactionId");
 
-                    b.HasIndex("AccountId", "Currency");
+                    b.HasIndex("AccountId", "Currency", "Status")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Debit", "Credit" })
+                        .HasAnnotation("SqlServer:Include", new[] { "Debit", "Credit" });
 
                     b.ToTable("LedgerEntries", (string)null);
                 });
