@@ -5,10 +5,10 @@ namespace Payments.Workflows.Components.Ledger;
 public sealed class LedgerQueries(PaymentsDbContext dbContext)
 {
     /// <summary>
-    /// The account's balances per currency, derived from its entries; empty when it has none. Summed by the database
-    /// (GROUP BY currency and status over the (AccountId, Currency, Status) index, which includes the amounts on
-    /// PostgreSQL and SQL Server), so memory stays constant whatever the
-    /// number of entries. SQLite is the exception: it stores decimals as text and its SUM adds them as doubles, which
+    /// The account's balances per currency, derived from its entries; empty when it has none. On PostgreSQL from the
+    /// running totals its trigger keeps (a few rows per account); on SQL Server summed by the database (GROUP BY
+    /// currency and status over the (AccountId, Currency, Status) index, which includes the amounts), so memory stays
+    /// constant whatever the number of entries. SQLite is the exception: it stores decimals as text and its SUM adds them as doubles, which
     /// is not exact for money, so there the entries are streamed and added as decimals one at a time.
     /// </summary>
     public async Task<IReadOnlyList<AccountBalance>> Balances(string accountId, CancellationToken cancellationToken)
@@ -16,6 +16,8 @@ public sealed class LedgerQueries(PaymentsDbContext dbContext)
         var entries = dbContext.LedgerEntries.AsNoTracking().Where(e => e.AccountId == accountId);
         var totals = dbContext.Database.IsSqlite()
             ? await StreamedTotals(entries, cancellationToken).ConfigureAwait(false)
+            : dbContext.Database.IsNpgsql()
+            ? await RunningTotals(accountId, cancellationToken).ConfigureAwait(false)
             : await entries
                 .GroupBy(e => new { e.Currency, e.Status })
                 .Select(g => new StatusTotal(g.Key.Currency, g.Key.Status, g.Sum(e => e.Debit), g.Sum(e => e.Credit)))
@@ -43,6 +45,20 @@ public sealed class LedgerQueries(PaymentsDbContext dbContext)
             .OrderBy(t => t.PostedAt).ThenBy(t => t.TransactionId)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// PostgreSQL: the running totals a trigger keeps in the posting's transaction (migration LedgerBalanceTotals), a
+    /// few rows per account whatever its number of entries.
+    /// </summary>
+    private async Task<List<StatusTotal>> RunningTotals(string accountId, CancellationToken cancellationToken)
+    {
+        var rows = await dbContext.Database.SqlQuery<TotalRow>($"""
+                SELECT "Currency", "Status", sum("Debit") AS "Debit", sum("Credit") AS "Credit"
+                FROM payments."LedgerBalanceTotals" WHERE "AccountId" = {accountId} GROUP BY "Currency", "Status"
+                """)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => new StatusTotal(r.Currency.Trim(), Enum.Parse<LedgerEntryStatus>(r.Status), r.Debit, r.Credit));
+    }
+
     /// <summary>One row per (currency, status) at most: the entries are read as a stream and never held.</summary>
     private static async Task<List<StatusTotal>> StreamedTotals(IQueryable<LedgerEntry> entries, CancellationToken cancellationToken)
     {
@@ -56,6 +72,17 @@ public sealed class LedgerQueries(PaymentsDbContext dbContext)
         }
 
         return totals.Select(t => new StatusTotal(t.Key.Currency, t.Key.Status, t.Value.Debit, t.Value.Credit)).ToList();
+    }
+
+    private sealed class TotalRow
+    {
+        public string Currency { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public decimal Debit { get; init; }
+
+        public decimal Credit { get; init; }
     }
 
     private sealed record StatusTotal(string Currency, LedgerEntryStatus Status, decimal Debit, decimal Credit);
