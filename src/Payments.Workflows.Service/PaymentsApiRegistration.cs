@@ -3,6 +3,7 @@ using Payments.Workflows.Service.Api;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Service.Health;
 using Payments.Workflows.Service.Security;
+using Payments.Workflows.Service.Telemetry;
 
 namespace Payments.Workflows.Service;
 
@@ -44,6 +45,7 @@ public static class PaymentsApiRegistration
         app.MapPaymentEndpoints();
         app.MapPaymentCommandEndpoints();
         app.MapLedgerEndpoints();
+        app.MapPaymentsTelemetry();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using MassTransit.Serialization;
 using Microsoft.Extensions.Hosting;
 using Payments.Workflows.Messaging.Configuration;
@@ -137,6 +138,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             if (!anyDue)
                 return default;
 
+            using var deliver = MessagingActivities.StartDeliver();
             var statements = InboxOutboxStatements.For(db);
             var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -173,7 +175,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
 
                     try
                     {
-                        await Send(row, cancellationToken).ConfigureAwait(false);
+                        await Send(row, deliver, cancellationToken).ConfigureAwait(false);
                         if (transport.KeepsUntilConsumed(row))
                             row.DueAt = timeProvider.GetUtcNow().UtcDateTime + _options.ResendUnconsumedAfter;
                         else
@@ -234,9 +236,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         }
     }
 
-    private async Task Send(OutboxMessage row, CancellationToken cancellationToken)
+    private async Task Send(OutboxMessage row, Activity? deliver, CancellationToken cancellationToken)
     {
         row.Deserialize(SystemTextJsonMessageSerializer.Instance);
+        using var dispatch = MessagingActivities.StartDispatch(row, deliver);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DeliverySendTimeout);

@@ -28,6 +28,7 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
         ["POST /payments/{id}/refunds"] = (Accepted, NotFound, Forbidden),
         ["GET /ledger/accounts/{accountId}"] = (Ok, NotFound, Ok),
         ["GET /openapi/{documentName}.json"] = (Ok, Ok, Ok),
+        ["GET /metrics"] = (Forbidden, Forbidden, Ok),
     };
 
     /// <summary>Open to anyone, key or not (load balancers hold none).</summary>

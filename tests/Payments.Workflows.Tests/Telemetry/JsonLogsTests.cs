@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Payments.Workflows.Tests.Api;
+
+namespace Payments.Workflows.Tests.Telemetry;
+
+/// <summary>Payments__Telemetry__JsonLogs=true: the real service process writes one JSON object per line, with trace ids.</summary>
+public sealed class JsonLogsTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("payments-json-logs-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [Fact]
+    public async Task With_JsonLogs_every_console_line_is_JSON_and_a_request_s_lines_carry_its_trace_id()
+    {
+        await using var service = ServiceProcess.Start(_folder.FullName, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings__Payments"] = $"Data Source={Path.Combine(_folder.FullName, "payments.db")}",
+            ["Payments__Telemetry__JsonLogs"] = "true",
+            // The request's own lines ("Request starting …") are the ones a trace id is looked up by.
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting"] = "Information",
+        });
+        var address = await Eventually.Matches(_ => Task.FromResult(ListeningAddress(service.Output)), a => a is not null,
+            "the service to log the address it listens on", TimeSpan.FromSeconds(60), _ => service.Output);
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using var http = new HttpClient { BaseAddress = address };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await service.Stop();
+
+        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var entries = lines.Select(Parse).ToList();
+        Assert.All(lines.Zip(entries), pair => Assert.True(pair.Second.HasValue, $"Not a JSON log line: {pair.First}"));
+        Assert.Contains(entries, e => e!.Value.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray()
+            .Any(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("TraceId", out var id) && id.GetString() == traceId.ToString()));
+    }
+
+    private static Uri? ListeningAddress(string output)
+    {
+        const string Listening = "Now listening on: ";
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Parse(line) is { } entry && entry.TryGetProperty("Message", out var message)
+                && message.GetString() is { } text && text.StartsWith(Listening, StringComparison.Ordinal))
+            {
+                return new Uri(text[Listening.Length..].Trim());
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonElement? Parse(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
