@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Payments.Workflows.Service.Api;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Service.Health;
+using Payments.Workflows.Service.Ops;
 using Payments.Workflows.Service.Security;
 using Payments.Workflows.Service.Telemetry;
 
@@ -45,6 +46,7 @@ public static class PaymentsApiRegistration
         app.MapPaymentEndpoints();
         app.MapPaymentCommandEndpoints();
         app.MapLedgerEndpoints();
+        app.MapOpsEndpoints();
         app.MapPaymentsTelemetry();
         return app;
     }

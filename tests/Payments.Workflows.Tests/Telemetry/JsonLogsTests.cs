@@ -32,13 +32,17 @@ public sealed class JsonLogsTests : IDisposable
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The console logger writes from a queue of its own: wait for the request's lines before stopping.
+        await Eventually.True(() => service.Output.Contains(traceId.ToString(), StringComparison.Ordinal),
+            $"a log line with trace id {traceId}", TimeSpan.FromSeconds(30));
         await service.Stop();
 
         var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var entries = lines.Select(Parse).ToList();
         Assert.All(lines.Zip(entries), pair => Assert.True(pair.Second.HasValue, $"Not a JSON log line: {pair.First}"));
-        Assert.Contains(entries, e => e!.Value.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray()
-            .Any(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("TraceId", out var id) && id.GetString() == traceId.ToString()));
+        Assert.True(entries.Any(e => e!.Value.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray()
+                .Any(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("TraceId", out var id) && id.GetString() == traceId.ToString())),
+            $"No line has TraceId {traceId} in its scopes:{Environment.NewLine}{service.Output}");
     }
 
     private static Uri? ListeningAddress(string output)

@@ -9,6 +9,7 @@ namespace Payments.Workflows.Tests.Telemetry;
 /// the delivery service takes the pending ones away, and a row that cannot be sent shows as quarantined. The host's own
 /// delivery loop is off, so each pass is the test's.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class OutboxGaugeTests : IAsyncLifetime
 {
     private readonly PaymentsApiFactory _factory = new(new Dictionary<string, string?>
