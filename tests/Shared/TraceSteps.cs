@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Payments.Workflows.Tests.Telemetry;
+namespace Payments.Workflows.Testing;
 
 /// <summary>The spans one payment authorisation's trace must hold, from the HTTP request to the PaymentAuthorised publish.</summary>
-internal static class TraceSteps
+public static class TraceSteps
 {
     private static readonly (string Step, Func<Activity, bool> Found)[] Steps =
     [
@@ -16,9 +16,11 @@ internal static class TraceSteps
             && Tag(a, "messaging.masstransit.message_types").Contains("PaymentAuthorised", StringComparison.Ordinal)),
     ];
 
+    /// <summary>The steps of which <paramref name="trace"/> has no span.</summary>
     public static IReadOnlyList<string> Missing(IReadOnlyList<Activity> trace) =>
         [.. Steps.Where(s => !trace.Any(s.Found)).Select(s => s.Step)];
 
+    /// <summary>One line per span: source, kind, name and tags.</summary>
     public static string Describe(IReadOnlyList<Activity> trace) =>
         string.Join(Environment.NewLine, trace.Select(a =>
             $"  {a.Source.Name} {a.Kind} '{a.DisplayName}' {string.Join(" ", a.TagObjects.Select(t => $"{t.Key}={t.Value}"))}"));
