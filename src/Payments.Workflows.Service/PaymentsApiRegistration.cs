@@ -3,7 +3,9 @@ using Payments.Workflows.Service.Api;
 using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Idempotency;
 using Payments.Workflows.Service.Health;
+using Payments.Workflows.Service.Ops;
 using Payments.Workflows.Service.Security;
+using Payments.Workflows.Service.Telemetry;
 
 namespace Payments.Workflows.Service;
 
@@ -46,6 +48,8 @@ public static class PaymentsApiRegistration
         app.MapPaymentEndpoints();
         app.MapPaymentCommandEndpoints();
         app.MapLedgerEndpoints();
+        app.MapOpsEndpoints();
+        app.MapPaymentsTelemetry();
         return app;
     }
 }

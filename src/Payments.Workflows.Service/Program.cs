@@ -1,12 +1,14 @@
 using Payments.Workflows.Components;
 using Payments.Workflows.Service;
 using Payments.Workflows.Service.Security;
+using Payments.Workflows.Service.Telemetry;
 
 // api-keys create|list|revoke: the same configuration and database, no web server.
 if (ApiKeyCommandLine.Handles(args))
     return await ApiKeyCommandLine.Run(args, CreateBuilder, Console.Out, Console.Error);
 
 var builder = CreateBuilder(args);
+builder.AddPaymentsTelemetry();
 builder.Services.AddPaymentsWorkflows(builder.Configuration);
 builder.Services.AddPaymentsApi();
 

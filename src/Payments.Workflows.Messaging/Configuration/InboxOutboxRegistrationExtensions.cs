@@ -35,6 +35,7 @@ public static class InboxOutboxRegistrationExtensions
 
         configurator.AddMetrics();
         configurator.TryAddSingleton(TimeProvider.System);
+        configurator.TryAddSingleton<IOutboxBacklogReader, OutboxBacklogReader<TDbContext>>();
         configurator.TryAddSingleton<MessagingMetrics>();
         configurator.TryAddSingleton<DeliverySignal>();
         configurator.TryAddSingleton<VolatileTransport>();

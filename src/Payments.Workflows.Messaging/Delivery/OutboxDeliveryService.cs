@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using MassTransit.Serialization;
 using Microsoft.Extensions.Hosting;
 using Payments.Workflows.Messaging.Configuration;
@@ -141,6 +142,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             if (!anyDue)
                 return default;
 
+            using var deliver = MessagingActivities.StartDeliver();
             var rows = await Claim(db, now, cancellationToken).ConfigureAwait(false);
             if (rows.Count == 0)
                 return default;
@@ -148,7 +150,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
             var settlement = new Settlement(now);
             try
             {
-                await SendClaimed(rows, settlement, now, cancellationToken).ConfigureAwait(false);
+                await SendClaimed(rows, settlement, now, deliver, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -189,7 +191,8 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         }
     }
 
-    private async Task SendClaimed(List<OutboxMessage> rows, Settlement settlement, DateTime claimedAt, CancellationToken cancellationToken)
+    private async Task SendClaimed(List<OutboxMessage> rows, Settlement settlement, DateTime claimedAt, Activity? deliver,
+        CancellationToken cancellationToken)
     {
         var consecutiveFailures = 0;
 
@@ -222,7 +225,7 @@ internal sealed class OutboxDeliveryService<TDbContext>(
 
             try
             {
-                await Send(row, cancellationToken).ConfigureAwait(false);
+                await Send(row, deliver, cancellationToken).ConfigureAwait(false);
                 if (transport.KeepsUntilConsumed(row))
                     settlement.Keep.Add(row.SequenceNumber);
                 else
@@ -316,9 +319,10 @@ internal sealed class OutboxDeliveryService<TDbContext>(
         }
     }
 
-    private async Task Send(OutboxMessage row, CancellationToken cancellationToken)
+    private async Task Send(OutboxMessage row, Activity? deliver, CancellationToken cancellationToken)
     {
         row.Deserialize(SystemTextJsonMessageSerializer.Instance);
+        using var dispatch = MessagingActivities.StartDispatch(row, deliver);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DeliverySendTimeout);

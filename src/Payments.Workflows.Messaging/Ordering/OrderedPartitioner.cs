@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
+using Payments.Workflows.Messaging.Delivery;
 
 namespace Payments.Workflows.Messaging.Ordering;
 
@@ -53,6 +54,7 @@ public sealed class OrderedPartitioner
                 var skipped = ticket.Turnstile.SkipMissingBefore(ticket.Number);
                 if (skipped > 0)
                 {
+                    MessagingMetrics.DeliveriesSkipped((long)skipped);
                     _logger.LogWarning("Delivery {DeliveryNumber} of {Stream} waited {Timeout} for {Skipped} earlier deliveries that never arrived; going ahead without them",
                         ticket.Number, ticket.StreamName, MissingDeliveryTimeout, skipped);
                 }

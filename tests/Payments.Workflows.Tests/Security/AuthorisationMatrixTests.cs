@@ -29,6 +29,12 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
         ["POST /payments/{id}/refunds"] = (Accepted, NotFound, Forbidden),
         ["GET /ledger/accounts/{accountId}"] = (Ok, NotFound, Ok),
         ["GET /openapi/{documentName}.json"] = (Ok, Ok, Ok),
+        ["GET /metrics"] = (Forbidden, Forbidden, Ok),
+        ["GET /ops/outbox"] = (Forbidden, Forbidden, Ok),
+        ["GET /ops/outbox/quarantined"] = (Forbidden, Forbidden, Ok),
+        ["POST /ops/outbox/{sequenceNumber}/release"] = (Forbidden, Forbidden, NotFound),
+        ["DELETE /ops/outbox/{sequenceNumber}"] = (Forbidden, Forbidden, NotFound),
+        ["GET /ops/payments/stuck"] = (Forbidden, Forbidden, Ok),
     };
 
     /// <summary>Open to anyone, key or not (load balancers hold none).</summary>
@@ -108,7 +114,8 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
         var path = pattern
             .Replace("{id}", paymentId.ToString("D"), StringComparison.Ordinal)
             .Replace("{accountId}", $"merchant:{merchant}", StringComparison.Ordinal)
-            .Replace("{documentName}", "v1", StringComparison.Ordinal);
+            .Replace("{documentName}", "v1", StringComparison.Ordinal)
+            .Replace("{sequenceNumber}", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (key is not null)
             request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {key}");
