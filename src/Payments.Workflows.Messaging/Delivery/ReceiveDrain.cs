@@ -10,10 +10,16 @@ namespace Payments.Workflows.Messaging.Delivery;
 /// elsewhere. Registered to stop right after the bus, this waits until every receive has finished (acknowledged or
 /// returned), within the host's shutdown timeout.
 /// </summary>
-internal sealed class ReceiveDrain(ILogger<ReceiveDrain> logger) : IReceiveObserver, IHostedService
+internal sealed class ReceiveDrain(IOptions<MassTransitHostOptions> hostOptions, ILogger<ReceiveDrain> logger) : IReceiveObserver, IHostedService
 {
+    // How long past the consumers' own stop timeout a stop waits for receives still under way.
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
+
     private readonly Lock _gate = new();
-    private int _underWay;
+
+    // By receive, not a count: a fault reported for a receive whose start was not (an observer before this one threw)
+    // must not unbalance it.
+    private readonly HashSet<ReceiveContext> _underWay = new(ReferenceEqualityComparer.Instance);
     private TaskCompletionSource? _idle;
 
     /// <summary>Receives that have started and not finished.</summary>
@@ -22,26 +28,26 @@ internal sealed class ReceiveDrain(ILogger<ReceiveDrain> logger) : IReceiveObser
         get
         {
             lock (_gate)
-                return _underWay;
+                return _underWay.Count;
         }
     }
 
     public Task PreReceive(ReceiveContext context)
     {
         lock (_gate)
-            _underWay++;
+            _underWay.Add(context);
         return Task.CompletedTask;
     }
 
     public Task PostReceive(ReceiveContext context)
     {
-        Finished();
+        Finished(context);
         return Task.CompletedTask;
     }
 
     public Task ReceiveFault(ReceiveContext context, Exception exception)
     {
-        Finished();
+        Finished(context);
         return Task.CompletedTask;
     }
 
@@ -53,43 +59,46 @@ internal sealed class ReceiveDrain(ILogger<ReceiveDrain> logger) : IReceiveObser
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Waits for the receives under way when the bus stopped, until the host's shutdown timeout.</summary>
+    /// <summary>
+    /// Waits for the receives under way when the bus stopped: at most the consumers' stop timeout and a margin, and
+    /// never past the host's shutdown timeout.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         Task idle;
         int underWay;
         lock (_gate)
         {
-            underWay = _underWay;
+            underWay = _underWay.Count;
             if (underWay == 0)
                 return;
             _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             idle = _idle.Task;
         }
 
-        logger.LogInformation("Waiting for {Count} messages under way to finish before the service stops", underWay);
+        var longest = (hostOptions.Value.ConsumerStopTimeout ?? TimeSpan.FromSeconds(25)) + Margin;
+        logger.LogInformation("Waiting up to {Seconds} s for {Count} messages under way to finish before the service stops",
+            longest.TotalSeconds, underWay);
         try
         {
-            await idle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await idle.WaitAsync(longest, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Every message under way has finished");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is TimeoutException || (exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning("{Count} messages were still under way at the end of the shutdown timeout; the broker delivers them again",
+            logger.LogWarning("{Count} messages were still under way when the service stopped; the broker delivers them again",
                 UnderWay);
         }
     }
 
-    private void Finished()
+    private void Finished(ReceiveContext context)
     {
         lock (_gate)
         {
-            _underWay--;
-            if (_underWay == 0 && _idle is { } idle)
-            {
-                _idle = null;
-                idle.TrySetResult();
-            }
+            if (!_underWay.Remove(context) || _underWay.Count > 0 || _idle is not { } idle)
+                return;
+            _idle = null;
+            idle.TrySetResult();
         }
     }
 }
