@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Payments.Workflows.Components.Configuration;
 using Payments.Workflows.Components.Validation;
 using Payments.Workflows.Service.Api;
+using RabbitMQ.Client.Exceptions;
 
 namespace Payments.Workflows.Service.Ops;
 
@@ -22,26 +23,30 @@ internal static class ErrorQueueEndpoints
     private const string ErrorQueueNotFoundType = "urn:payments-workflows:problem:error-queue-not-found";
     private const string NoDestinationType = "urn:payments-workflows:problem:error-queue-destination-missing";
     private const string ResendRefusedType = "urn:payments-workflows:problem:resend-refused";
+    private const string BrokerUnavailableType = "urn:payments-workflows:problem:broker-unavailable";
 
     public static RouteGroupBuilder MapErrorQueueEndpoints(this RouteGroupBuilder ops)
     {
         ops.MapGet("/error-queues", List)
             .WithName("ListErrorQueues")
             .WithSummary("Every _error queue of the service's vhost with its depth, and its first 1000 messages grouped by fault exception type and message type.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         ops.MapPost("/error-queues/{queue}/replay", Replay)
             .WithName("ReplayErrorQueueMessages")
             .WithSummary("Resends the chosen messages (by messageIds or exceptionType) to the queue they failed on; each leaves the error queue once the broker confirmed its resend.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status502BadGateway);
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         ops.MapPost("/error-queues/{queue}/delete", Delete)
             .WithName("DeleteErrorQueueMessages")
             .WithSummary("Removes the chosen messages (by messageIds) from the error queue; the rest stay, in order.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return ops;
     }
 
@@ -58,7 +63,14 @@ internal static class ErrorQueueEndpoints
                     + "replay and delete work without it.");
         }
 
-        return TypedResults.Ok(await client.List(cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await client.List(cancellationToken));
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            return Unavailable(exception);
+        }
     }
 
     private static async Task<Results<Ok<ErrorQueueReplayed>, ProblemHttpResult>> Replay(
@@ -91,7 +103,16 @@ internal static class ErrorQueueEndpoints
         var chosen = body.ExceptionType is { } exceptionType
             ? (Func<FailedMessage, bool>)(m => m.ExceptionType == exceptionType)
             : m => m.MessageId is not null && ids.Contains(m.MessageId, StringComparer.Ordinal);
-        var taken = await client.Take(queue, chosen, ids, replay: true, cancellationToken);
+        ErrorQueueTaken taken;
+        try
+        {
+            taken = await client.Take(queue, chosen, ids, replay: true, cancellationToken);
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            return Unavailable(exception);
+        }
+
         var destination = queue[..^ErrorQueueClient.Suffix.Length];
         if (taken.Taken > 0)
         {
@@ -134,8 +155,17 @@ internal static class ErrorQueueEndpoints
         if (errors.Any || body is null)
             return errors.ToProblem();
 
-        var taken = await client.Take(queue, m => m.MessageId is not null && ids.Contains(m.MessageId, StringComparer.Ordinal), ids, replay: false,
-            cancellationToken);
+        ErrorQueueTaken taken;
+        try
+        {
+            taken = await client.Take(queue, m => m.MessageId is not null && ids.Contains(m.MessageId, StringComparer.Ordinal), ids, replay: false,
+                cancellationToken);
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            return Unavailable(exception);
+        }
+
         if (taken.Status == ErrorQueueTakeStatus.NoSuchQueue)
             return QueueNotFound(queue);
         if (taken.Taken > 0)
@@ -158,6 +188,18 @@ internal static class ErrorQueueEndpoints
             ? null
             : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, type: NoBrokerType, title: "There is no broker.",
                 detail: $"The service runs on the {payments.Transport} transport, which has no error queues to show; they exist on RabbitMQ only.");
+
+    /// <summary>The broker or its management API cannot be reached, or the broker closed the connection: nothing was acked.</summary>
+    private static bool IsUnavailable(Exception exception) =>
+        exception is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or HttpRequestException;
+
+    private static ProblemHttpResult Unavailable(Exception exception) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: BrokerUnavailableType,
+            title: "The broker could not be reached.",
+            // Our own management failure names the setting and the status; other exceptions' text may name hosts, so only their type.
+            detail: exception is HttpRequestException { StatusCode: not null }
+                ? exception.Message
+                : $"{exception.GetType().Name}: try again; messages not acked stay in the error queue where they were.");
 
     private static ProblemHttpResult QueueNotFound(string queue) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: ErrorQueueNotFoundType, title: "Error queue not found.",
