@@ -75,7 +75,7 @@ internal sealed class ErrorQueueClient(IOptions<ErrorQueueOptions> options, IHtt
         try
         {
             await using var connection = await Connect(cancellationToken);
-            if (await Depth(connection, queue, cancellationToken) is null)
+            if (await Depth(connection, queue, cancellationToken) is not { } depth)
                 return new ErrorQueueTaken(ErrorQueueTakeStatus.NoSuchQueue, 0, []);
             if (replay && await Depth(connection, destination, cancellationToken) is null)
                 return new ErrorQueueTaken(ErrorQueueTakeStatus.NoDestination, 0, []);
@@ -84,7 +84,10 @@ internal sealed class ErrorQueueClient(IOptions<ErrorQueueOptions> options, IHtt
             var taken = 0;
             await using var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-            for (var read = 0; read < BrowseLimit && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message; read++)
+            // Only the messages there now: a replayed message that fails again joins the back of the queue and must not
+            // be read (and replayed) a second time by this same request.
+            var limit = Math.Min(BrowseLimit, depth);
+            for (var read = 0; read < limit && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message; read++)
             {
                 var failed = FailedMessage.Read(message.BasicProperties, message.Body);
                 if (!chosen(failed))
@@ -136,7 +139,8 @@ internal sealed class ErrorQueueClient(IOptions<ErrorQueueOptions> options, IHtt
         var read = new List<FailedMessage>();
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
         {
-            while (read.Count < BrowseLimit && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message)
+            // The messages there when asked; one that fails meanwhile is shown next time.
+            while (read.Count < Math.Min(BrowseLimit, depth) && await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is { } message)
                 read.Add(FailedMessage.Read(message.BasicProperties, message.Body));
             await channel.CloseAsync(cancellationToken);
         }
@@ -146,7 +150,7 @@ internal sealed class ErrorQueueClient(IOptions<ErrorQueueOptions> options, IHtt
             .Select(g => new ErrorQueueGroup(g.Key.ExceptionType, g.Key.MessageType, g.Count(), new ErrorMessageSample(g.First().MessageId, g.First().Reason)))
             .OrderByDescending(g => g.Count).ThenBy(g => g.ExceptionType, StringComparer.Ordinal).ThenBy(g => g.MessageType, StringComparer.Ordinal)
             .ToList();
-        return new ErrorQueueView(queue, Math.Max(depth, read.Count), read.Count, depth > read.Count, groups);
+        return new ErrorQueueView(queue, depth, read.Count, depth > read.Count, groups);
     }
 
     /// <summary>The queue's ready messages, or null when the vhost has no such queue (a passive declare, on a channel of its own).</summary>
