@@ -19,6 +19,8 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
     private const string AuthoriseErrors = "raw-authorise-payment_error";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private readonly FaultSwitch _fault = new("raw-authorise-payment");
+
     private WebApplicationFactory<Program>? _service;
     private HttpClient _ops = null!;
     private AmqpClient _amqp = null!;
@@ -57,6 +59,7 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
         {
             foreach (var (key, value) in settings)
                 builder.UseSetting(key, value);
+            builder.ConfigureServices(s => s.AddSingleton<IConfigureReceiveEndpoint>(_fault));
         });
         _driver = new Driver(_service);
         _ops = _service.CreateClient();
@@ -130,6 +133,30 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
         Assert.Equal(2, answer.GetProperty("deleted").GetInt32());
         Assert.Equal(["no-such-message"], answer.GetProperty("notFound").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([ids[0], ids[2], ids[4]], await Drain(CaptureErrors));
+    }
+
+    [Fact]
+    public async Task A_command_that_failed_while_its_fault_lasted_is_applied_once_replayed_after_the_fix()
+    {
+        _fault.On = true;
+        var payment = Guid.NewGuid();
+        var messageId = Guid.NewGuid().ToString();
+        await _amqp.PublishCommand("authorise-payment", AuthoriseJson(payment), messageId);
+
+        var queues = await WaitForDepth(AuthoriseErrors, 1);
+        var group = Assert.Single(queues.Single(q => q.GetProperty("queue").GetString() == AuthoriseErrors).GetProperty("groups").EnumerateArray());
+        Assert.Equal(typeof(RuleNotDeployedException).FullName, group.GetProperty("exceptionType").GetString());
+        Assert.Equal((messageId, RuleNotDeployedException.Text),
+            (group.GetProperty("sample").GetProperty("messageId").GetString(), group.GetProperty("sample").GetProperty("reason").GetString()));
+        Assert.Null(await _driver.Payment(payment, Cancellation));
+
+        _fault.On = false;
+        var replayed = await Post($"/ops/error-queues/{AuthoriseErrors}/replay", new { messageIds = new[] { messageId } });
+
+        Assert.Equal(1, (await replayed.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("replayed").GetInt32());
+        var state = await _driver.WaitForState(payment, "Authorised", Timeout);
+        Assert.Equal(["Authorise"], state.Operations.Select(o => o.Command));
+        Assert.Empty(await Drain(AuthoriseErrors));
     }
 
     [Fact]
@@ -275,6 +302,35 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
         return Assert.Single(problem.GetProperty("errors").EnumerateObject()).Name;
+    }
+
+    /// <summary>Fails every message on one endpoint while <see cref="On"/>, as a rule missing from a deployment would.</summary>
+    private sealed class FaultSwitch(string endpoint) : IConfigureReceiveEndpoint
+    {
+        private volatile bool _on;
+
+        public bool On
+        {
+            get => _on;
+            set => _on = value;
+        }
+
+        public void Configure(string name, IReceiveEndpointConfigurator configurator)
+        {
+            if (name == endpoint)
+            {
+                configurator.UseExecute<ConsumeContext>(_ =>
+                {
+                    if (_on)
+                        throw new RuleNotDeployedException();
+                });
+            }
+        }
+    }
+
+    private sealed class RuleNotDeployedException() : Exception(Text)
+    {
+        public const string Text = "The rule this command needs is not deployed yet.";
     }
 
     /// <summary>The service's database, read as the other integration tests read it.</summary>
