@@ -28,6 +28,7 @@ public static class PaymentsApiRegistration
 
         services.AddScoped<PaymentCommandSubmitter>();
         services.AddIdempotencyCleanup();
+        services.AddErrorQueues();
         return services;
     }
 

@@ -51,6 +51,7 @@ internal static class OpsEndpoints
             .WithName("ListStuckPayments")
             .WithSummary("Payments waiting on the service for longer than olderThan (ISO-8601 duration, PT5M by default).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        ops.MapErrorQueueEndpoints();
         return app;
     }
 

@@ -16,6 +16,7 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
     private const HttpStatusCode Accepted = HttpStatusCode.Accepted;
     private const HttpStatusCode NotFound = HttpStatusCode.NotFound;
     private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
+    private const HttpStatusCode Conflict = HttpStatusCode.Conflict;
 
     /// <summary>Route → what its own merchant, another merchant and ops get. The unauthenticated callers always get 401.</summary>
     private static readonly Dictionary<string, (HttpStatusCode Own, HttpStatusCode Other, HttpStatusCode Ops)> Protected = new()
@@ -35,6 +36,11 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
         ["POST /ops/outbox/{sequenceNumber}/release"] = (Forbidden, Forbidden, NotFound),
         ["DELETE /ops/outbox/{sequenceNumber}"] = (Forbidden, Forbidden, NotFound),
         ["GET /ops/payments/stuck"] = (Forbidden, Forbidden, Ok),
+
+        // This app runs on the in-memory transport: no broker, so no error queues (409).
+        ["GET /ops/error-queues"] = (Forbidden, Forbidden, Conflict),
+        ["POST /ops/error-queues/{queue}/replay"] = (Forbidden, Forbidden, Conflict),
+        ["POST /ops/error-queues/{queue}/delete"] = (Forbidden, Forbidden, Conflict),
     };
 
     /// <summary>Open to anyone, key or not (load balancers hold none).</summary>
@@ -115,6 +121,7 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
             .Replace("{id}", paymentId.ToString("D"), StringComparison.Ordinal)
             .Replace("{accountId}", $"merchant:{merchant}", StringComparison.Ordinal)
             .Replace("{documentName}", "v1", StringComparison.Ordinal)
+            .Replace("{queue}", "payment-state_error", StringComparison.Ordinal)
             .Replace("{sequenceNumber}", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (key is not null)
