@@ -15,15 +15,14 @@ public sealed class AcquirerLatencyTests(PostgresServer postgres, RabbitMqServer
     private const int Measured = 100;
     private static readonly TimeSpan AcquirerLatency = TimeSpan.FromSeconds(2);
 
-    // The issue's target is 200 ms; on a loaded 2-core machine the tail passes it (213-383 ms seen at a load average of
-    // 14). A request that waits on an acquirer call (the fault this guards against) waits the whole 2 s call, so half
-    // of it still tells the two apart.
-    private static readonly TimeSpan P99Limit = AcquirerLatency / 2;
+    // The issue's target is 200 ms, and the log line below reports the figure against it (a clean CI run measured
+    // 161 ms). The assertion leaves room for a loaded 2-core machine (up to 633 ms seen at a load average of 9 with
+    // other builds running): a request that waited on an acquirer call, the fault this guards against, would take
+    // the whole 2 s call.
+    private static readonly TimeSpan P99Limit = TimeSpan.FromMilliseconds(800);
 
-    // The issue's target is 1 s, met on a quiet machine; at a load average of 12-14 on 2 cores a saga transaction was
-    // seen idle 1.06-1.44 s between its statements. A transaction held across an acquirer call is idle for the whole
-    // 2 s call, which the 100 ms sampling sees as at least 1.9 s: this limit tells the two apart.
-    private static readonly TimeSpan IdleInTransactionLimit = AcquirerLatency * 0.9;
+    // A transaction held across an acquirer call or a broker send is idle for the whole of it.
+    private static readonly TimeSpan IdleInTransactionLimit = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task With_the_acquirer_taking_2_seconds_POST_payments_answers_fast_at_p99_and_no_transaction_waits_on_it()
@@ -56,14 +55,12 @@ public sealed class AcquirerLatencyTests(PostgresServer postgres, RabbitMqServer
         latencies.Sort();
         var p99 = latencies[(int)Math.Ceiling(0.99 * latencies.Count) - 1];
         rig.Log($"POST /payments over {latencies.Count} requests: median {latencies[latencies.Count / 2].TotalMilliseconds:0} ms, "
-            + $"p99 {p99.TotalMilliseconds:0} ms, slowest {string.Join(", ", latencies.TakeLast(5).Select(l => l.TotalMilliseconds.ToString("0")))} ms; calls waiting on the acquirer at each request: median {Median(waiting)}, least {waiting.Min()}; "
+            + $"p99 {p99.TotalMilliseconds:0} ms (target 200 ms), slowest {string.Join(", ", latencies.TakeLast(5).Select(l => l.TotalMilliseconds.ToString("0")))} ms; calls waiting on the acquirer at each request: median {Median(waiting)}, least {waiting.Min()}; "
             + $"longest idle in transaction {idle.Longest.Time.TotalMilliseconds:0} ms (its last statement: {idle.Longest.Statement}), "
-            + $"outbox delivery {idle.LongestDelivery.TotalMilliseconds:0} ms, over {idle.Samples} samples");
+            + $"over {idle.Samples} samples");
         Assert.True(Median(waiting) >= Waiting, $"Only {Median(waiting)} calls were waiting on the acquirer at the median request.");
         Assert.True(p99 < P99Limit, $"POST /payments p99 was {p99.TotalMilliseconds:0} ms.");
         Assert.True(idle.Samples > 20, $"Only {idle.Samples} samples of pg_stat_activity.");
-        // Not the outbox delivery's transaction: it holds its claimed rows while it sends them, and on a loaded machine a
-        // batch to RabbitMQ can take a second (logged above).
         Assert.True(idle.Longest.Time < IdleInTransactionLimit,
             $"A session was idle in transaction for {idle.Longest.Time.TotalMilliseconds:0} ms after: {idle.Longest.Statement}");
 

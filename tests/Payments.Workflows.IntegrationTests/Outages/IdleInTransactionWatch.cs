@@ -5,8 +5,7 @@ namespace Payments.Workflows.IntegrationTests.Outages;
 /// <summary>
 /// Samples <c>pg_stat_activity</c> of one database every 100 ms from a connection of its own, and keeps the longest
 /// time any other session had been <c>idle in transaction</c>: a transaction held open while the service waits on
-/// something else (an acquirer call) shows as one. The outbox delivery service's transaction (it claims due rows and
-/// holds them while it sends them to the broker) is kept apart, as <see cref="LongestDelivery"/>.
+/// something else (an acquirer call, a broker send) shows as one.
 /// </summary>
 internal sealed class IdleInTransactionWatch : IAsyncDisposable
 {
@@ -16,9 +15,6 @@ internal sealed class IdleInTransactionWatch : IAsyncDisposable
         where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'
         """;
 
-    // The delivery service's claim of due rows, the last statement of its transaction while it sends them.
-    private const string DeliveryClaim = "SELECT * FROM \"payments\".\"OutboxMessage\" WHERE \"QuarantinedAt\" IS NULL";
-
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly Task _sampling;
@@ -26,11 +22,8 @@ internal sealed class IdleInTransactionWatch : IAsyncDisposable
 
     public IdleInTransactionWatch(string connectionString) => _sampling = Sample(connectionString);
 
-    /// <summary>The longest any session but the outbox delivery's was seen idle in a transaction, and its last statement.</summary>
+    /// <summary>The longest any session was seen idle in a transaction, and its last statement.</summary>
     public (TimeSpan Time, string Statement) Longest { get; private set; } = (TimeSpan.Zero, "");
-
-    /// <summary>The longest the outbox delivery service's transaction was seen idle (sending to the broker).</summary>
-    public TimeSpan LongestDelivery { get; private set; }
 
     public int Samples => Volatile.Read(ref _samples);
 
@@ -56,9 +49,7 @@ internal sealed class IdleInTransactionWatch : IAsyncDisposable
     {
         lock (_lock)
         {
-            if (statement.StartsWith(DeliveryClaim, StringComparison.Ordinal))
-                LongestDelivery = idle > LongestDelivery ? idle : LongestDelivery;
-            else if (idle > Longest.Time)
+            if (idle > Longest.Time)
                 Longest = (idle, statement);
         }
     }
