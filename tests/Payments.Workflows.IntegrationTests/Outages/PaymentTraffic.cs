@@ -127,9 +127,10 @@ internal sealed class PaymentTraffic(OutageRig rig, string prefix)
         }
     }
 
-    // A request sent to a stopped instance, as TestServer fails it, is a connection refused.
+    // A request sent to a stopping or stopped instance, as TestServer fails it (its response flush cancelled, the
+    // server disposed), is a connection reset or refused: the client tries again.
     private static bool IsUnanswered(Exception e, CancellationToken ct) =>
-        e is HttpRequestException or ObjectDisposedException or TaskCanceledException && !ct.IsCancellationRequested;
+        e is HttpRequestException or ObjectDisposedException or OperationCanceledException && !ct.IsCancellationRequested;
 
     private async Task PostUntilAccepted(int payment, int slot, string path, string json, string key, CancellationToken ct)
     {
