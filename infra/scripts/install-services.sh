@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs PostgreSQL 15 (the Debian 12 version), RabbitMQ, the AMQP command-line tools and openssl (local TLS) from Debian's packages when missing.
+# Installs PostgreSQL 15 (the Debian 12 version), RabbitMQ, the AMQP command-line tools, openssl (local TLS) and chromium
+# (the browser tests of the /ops page drive /usr/bin/chromium) from Debian's packages when missing.
 # Idempotent: does nothing (and touches no network) when everything is already installed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-packages=("postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION" rabbitmq-server amqp-tools curl openssl)
+packages=("postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION" rabbitmq-server amqp-tools curl openssl chromium)
 missing=()
 for package in "${packages[@]}"; do
   package_installed "$package" || missing+=("$package")

@@ -50,6 +50,7 @@ public static class PaymentsApiRegistration
         app.MapPaymentCommandEndpoints();
         app.MapLedgerEndpoints();
         app.MapOpsEndpoints();
+        app.MapOpsPage();
         app.MapPaymentsTelemetry();
         return app;
     }

@@ -43,8 +43,11 @@ public sealed class AuthorisationMatrixTests(PaymentsApiFixture fixture) : IClas
         ["POST /ops/error-queues/{queue}/delete"] = (Forbidden, Forbidden, Conflict),
     };
 
-    /// <summary>Open to anyone, key or not (load balancers hold none).</summary>
-    private static readonly HashSet<string> Anonymous = ["GET /health/live", "GET /health/ready"];
+    /// <summary>
+    /// Open to anyone, key or not: health (load balancers hold none) and the /ops page, which serves no data of its
+    /// own (it asks the operator for an ops key and calls the ops API above with it), so a browser can load it.
+    /// </summary>
+    private static readonly HashSet<string> Anonymous = ["GET /health/live", "GET /health/ready", "GET /ops"];
 
     [Fact]
     public async Task Every_route_answers_each_kind_of_caller_as_the_table_says_and_no_route_is_missing_from_it()
