@@ -57,7 +57,9 @@ public sealed class DatabaseDownAtStartupTests
             await Execute(holder, "BEGIN EXCLUSIVE;");
             await using var factory = new PaymentsApiFactory(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Payments"] = $"Data Source={database.Path};Default Timeout=1",
+                // A short busy timeout, so start-up fails fast while the file is held; long enough that the service's own
+                // writers (migrations, seeding, delivery) do not refuse each other on a loaded machine once it is free.
+                ["ConnectionStrings:Payments"] = $"Data Source={database.Path};Default Timeout=5",
             });
             var api = new PaymentsApiClient(factory.CreateKeyedClient());
 
