@@ -84,7 +84,7 @@ public sealed class BenchmarkServers : IAsyncDisposable
     public void Configure(DbContextOptionsBuilder builder, string connectionString)
     {
         if (_options.Database == BenchmarkDatabase.PostgreSql)
-            builder.UseNpgsql(PaymentsDatabase.WithAutoPrepare(connectionString));
+            builder.UseNpgsql(PaymentsDatabase.WithNpgsqlDefaults(connectionString));
         else
             builder.UseSqlite(connectionString);
     }
