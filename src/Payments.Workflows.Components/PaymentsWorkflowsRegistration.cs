@@ -119,7 +119,10 @@ public static class PaymentsWorkflowsRegistration
         // 1. The saga's endpoint: a payment's messages, in delivery order, one at a time. Outside retry, so a
         //    retried message keeps its place and a later message for the payment waits instead of overtaking it.
         if (queueName == PaymentStateDefinition.Name)
-            endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)));
+        {
+            endpoint.UsePaymentPartitioner(context.GetService<ILoggerFactory>()?.CreateLogger(typeof(PaymentPartitioning)),
+                context.GetRequiredService<IOptions<InboxOutboxOptions>>().Value.CreateSagaBatcher());
+        }
 
         var retry = context.GetRequiredService<IOptions<PaymentsOptions>>().Value.Retry;
 

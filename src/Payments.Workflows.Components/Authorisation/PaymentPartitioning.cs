@@ -1,6 +1,7 @@
 using Payments.Workflows.Components.Acquirer;
 using Payments.Workflows.Components.RabbitMq;
 using Payments.Workflows.Contracts;
+using Payments.Workflows.Messaging.Batching;
 using Payments.Workflows.Messaging.Ordering;
 
 namespace Payments.Workflows.Components.Authorisation;
@@ -39,9 +40,11 @@ internal static class PaymentPartitioning
     /// reach it, which on a concurrent endpoint is not the order RabbitMQ delivered them in; ours admits them in
     /// delivery-tag order (<see cref="OrderedPartitioner"/>).
     /// </summary>
-    public static void UsePaymentPartitioner(this IReceiveEndpointConfigurator endpoint, ILogger? logger = null)
+    /// <param name="batcher">Batched saga execution (many payments per transaction); null runs each message in its own.</param>
+    public static void UsePaymentPartitioner(this IReceiveEndpointConfigurator endpoint, ILogger? logger = null, SagaBatcher? batcher = null)
     {
-        var partitioner = endpoint.CreateOrderedPartitioner(PartitionCount, RabbitMqDeliverySequence.Of, logger);
+        // The key of every message is its PaymentId, the saga's correlation id, as batching requires.
+        var partitioner = endpoint.CreateOrderedPartitioner(PartitionCount, RabbitMqDeliverySequence.Of, logger, batcher);
         foreach (var message in Messages)
             message.AddTo(endpoint, partitioner);
     }

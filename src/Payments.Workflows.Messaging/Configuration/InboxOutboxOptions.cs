@@ -89,4 +89,16 @@ public sealed class InboxOutboxOptions
     /// still unsent, is reported as stuck.
     /// </summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Most messages of a partitioned saga endpoint that run in one transaction (batched saga execution, see
+    /// <see cref="Batching.SagaBatcher"/>): those that arrive while a batch commits form the next one. 1 turns it off.
+    /// </summary>
+    public int SagaBatchLimit { get; set; } = 64;
+
+    /// <summary>Batches of one saga endpoint that run at once, each in its own transaction.</summary>
+    public int SagaBatchLanes { get; set; } = 2;
+
+    /// <summary>The batcher for one saga endpoint under these settings; null when batching is off.</summary>
+    public Batching.SagaBatcher? CreateSagaBatcher() => SagaBatchLimit > 1 ? new Batching.SagaBatcher(SagaBatchLimit, SagaBatchLanes) : null;
 }

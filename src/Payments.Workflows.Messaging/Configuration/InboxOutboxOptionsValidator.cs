@@ -31,6 +31,8 @@ internal sealed class InboxOutboxOptionsValidator : IValidateOptions<InboxOutbox
         AtLeastOne(options.DeliveryBatchSize, nameof(options.DeliveryBatchSize));
         AtLeastOne(options.MaxDeliveryAttempts, nameof(options.MaxDeliveryAttempts));
         AtLeastOne(options.CleanupBatchSize, nameof(options.CleanupBatchSize));
+        AtLeastOne(options.SagaBatchLimit, nameof(options.SagaBatchLimit));
+        AtLeastOne(options.SagaBatchLanes, nameof(options.SagaBatchLanes));
 
         if (options.ConsumerHandOffDelay < TimeSpan.Zero)
             failures.Add($"{nameof(InboxOutboxOptions)}.{nameof(options.ConsumerHandOffDelay)} must not be negative (was {options.ConsumerHandOffDelay}).");

@@ -17,6 +17,13 @@ public sealed class MessagingMetrics
     private static readonly Counter<long> SkippedDeliveries = OrderingMeter.CreateCounter<long>("messaging.ordering.skipped_deliveries",
         "{delivery}", "Earlier deliveries the ordered partitioner stopped waiting for (never dispatched by the transport) before going ahead.");
 
+    private static readonly Histogram<int> SagaBatchSizes = OrderingMeter.CreateHistogram<int>("messaging.saga.batch_size", "{message}",
+        "Messages a partitioned saga endpoint ran in one transaction (batched saga execution).",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
+
+    private static readonly Counter<long> SagaBatchFallbacks = OrderingMeter.CreateCounter<long>("messaging.saga.batch_fallbacks", "{message}",
+        "Messages run again on their own because their batch did not commit (a failing message, the database away).");
+
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _quarantined;
@@ -69,6 +76,14 @@ public sealed class MessagingMetrics
 
     /// <summary>The ordered partitioner went ahead without <paramref name="count"/> earlier deliveries.</summary>
     public static void DeliveriesSkipped(long count) => SkippedDeliveries.Add(count);
+
+    /// <summary>A saga batch of <paramref name="size"/> messages ran; <paramref name="fallbacks"/> of them must run again on their own.</summary>
+    public static void SagaBatchRan(int size, int fallbacks)
+    {
+        SagaBatchSizes.Record(size);
+        if (fallbacks > 0)
+            SagaBatchFallbacks.Add(fallbacks);
+    }
 
     public void Sent(int count) => _sent.Add(count);
 

@@ -19,6 +19,13 @@ public interface ISqlDialect
     string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns);
 
     /// <summary>
+    /// <see cref="SelectForUpdate"/> for many rows at once: those whose <paramref name="keyColumn"/> is in the array
+    /// {0}, locked in ascending key order so that two overlapping batches cannot deadlock. Null when the provider
+    /// takes no array parameter; a batch then reads its rows one by one.
+    /// </summary>
+    string? SelectManyForUpdate(TableName table, string keyColumn);
+
+    /// <summary>
     /// Inserts the inbox row for ({0} message id, {1} consumer id) with {2} received time, receive count 1,
     /// {3} lock id and consumed at {2}, or, when it exists, increments its receive count and writes the lock id.
     /// Either way it writes (so holds the row lock) and returns the row. Why consumed at insert: README.md, "Consuming a message".

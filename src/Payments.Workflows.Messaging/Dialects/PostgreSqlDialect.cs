@@ -11,6 +11,9 @@ public sealed class PostgreSqlDialect : ISqlDialect
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {SqlText.KeyPredicate(this, keyColumns)} FOR UPDATE";
 
+    public string? SelectManyForUpdate(TableName table, string keyColumn) =>
+        $"SELECT * FROM {SqlText.Qualified(this, table)} WHERE {Quote(keyColumn)} = ANY({{0}}) ORDER BY {Quote(keyColumn)} FOR UPDATE";
+
     // ON CONFLICT DO UPDATE takes the row lock a concurrent copy then waits on; at READ COMMITTED the waiter
     // re-reads the committed row, so it sees the winner's Consumed mark instead of failing.
     public string UpsertInbox(TableName table, InboxColumns c) =>

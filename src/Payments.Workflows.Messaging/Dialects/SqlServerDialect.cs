@@ -15,6 +15,9 @@ public sealed class SqlServerDialect : ISqlDialect
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {SqlText.Qualified(this, table)} WITH (UPDLOCK, ROWLOCK) WHERE {SqlText.KeyPredicate(this, keyColumns)}";
 
+    // A table-valued parameter would need a user-defined type: one locked read per row.
+    public string? SelectManyForUpdate(TableName table, string keyColumn) => null;
+
     // MERGE with HOLDLOCK closes the gap between "not found" and "insert": a concurrent copy waits on the key
     // instead of failing on the primary key. OUTPUT returns the row as it now is.
     public string UpsertInbox(TableName table, InboxColumns c) =>

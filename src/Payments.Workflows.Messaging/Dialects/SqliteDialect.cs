@@ -15,6 +15,9 @@ public sealed class SqliteDialect : ISqlDialect
     public string SelectForUpdate(TableName table, IReadOnlyList<string> keyColumns) =>
         $"SELECT * FROM {Quote(table.Name)} WHERE {SqlText.KeyPredicate(this, keyColumns)}";
 
+    // In-process and under the database's single write lock: one read per row costs no round trip.
+    public string? SelectManyForUpdate(TableName table, string keyColumn) => null;
+
     // UPSERT … RETURNING needs SQLite 3.35; the bundled e_sqlite3 is newer. The write lock is the database's.
     public string UpsertInbox(TableName table, InboxColumns c) =>
         $"INSERT INTO {Quote(table.Name)} {SqlText.InboxInsertColumns(this, c)} " +

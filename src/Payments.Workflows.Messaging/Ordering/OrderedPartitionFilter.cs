@@ -1,3 +1,5 @@
+using Payments.Workflows.Messaging.Batching;
+
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>
@@ -10,7 +12,8 @@ internal sealed class OrderedPartitionFilter<T>(OrderedPartitioner partitioner, 
 {
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
-        var partition = partitioner.PartitionFor(keyOf(context));
+        var key = keyOf(context);
+        var partition = partitioner.PartitionFor(key);
         Task entered;
         if (context.ReceiveContext.TryGetPayload<DeliveryTicket>(out var ticket))
         {
@@ -24,6 +27,8 @@ internal sealed class OrderedPartitionFilter<T>(OrderedPartitioner partitioner, 
         }
 
         await entered.ConfigureAwait(false);
+        if (partitioner.Batcher is { } batcher)
+            context.GetOrAddPayload(() => new BatchSlot(key, batcher));
         try
         {
             await next.Send(context).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
+using Payments.Workflows.Messaging.Batching;
 using Payments.Workflows.Messaging.Delivery;
 
 namespace Payments.Workflows.Messaging.Ordering;
@@ -29,6 +30,12 @@ public sealed class OrderedPartitioner
     }
 
     public int PartitionCount => _partitions.Length;
+
+    /// <summary>
+    /// When set, the inbox/outbox runs the partitioned messages in batches, many sagas per transaction; the partition
+    /// key must then be the saga's correlation id. See <see cref="SagaBatcher"/>.
+    /// </summary>
+    public SagaBatcher? Batcher { get; init; }
 
     internal DeliverySequenceProvider SequenceOf { get; }
 

@@ -1,3 +1,5 @@
+using Payments.Workflows.Messaging.Batching;
+
 namespace Payments.Workflows.Messaging.Ordering;
 
 /// <summary>
@@ -11,11 +13,13 @@ public static class OrderedPartitionerConfigurationExtensions
     /// <see cref="UseOrderedPartitioner{T}"/> on each message type. Call from an endpoint-configuration callback, before
     /// the endpoint's consumers or sagas are configured, so message retry and the inbox/outbox run inside the partition.
     /// </summary>
+    /// <param name="batcher">When given, the partitioned messages run in batches (see <see cref="SagaBatcher"/>);
+    /// the key of each message type must then be its saga's correlation id.</param>
     public static OrderedPartitioner CreateOrderedPartitioner(this IReceiveEndpointConfigurator endpoint, int partitionCount,
-        DeliverySequenceProvider sequenceOf, ILogger? logger = null)
+        DeliverySequenceProvider sequenceOf, ILogger? logger = null, SagaBatcher? batcher = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var partitioner = new OrderedPartitioner(partitionCount, sequenceOf, logger: logger);
+        var partitioner = new OrderedPartitioner(partitionCount, sequenceOf, logger: logger) { Batcher = batcher };
         endpoint.ConfigureReceive(receive => receive.UseFilter(new DeliveryOrderReceiveFilter(partitioner)));
         return partitioner;
     }

@@ -15,8 +15,9 @@ namespace Payments.Workflows.Messaging.Outbox;
 internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>, IDbTransactionContext
     where TMessage : class
 {
-    private readonly DbContext _db;
     private readonly IReadOnlyList<InboxState> _inbox;
+    private readonly bool _batched;
+    private DbContext _db;
     private readonly Guid[] _messageIds;
     private readonly List<InboxState> _fresh;
     private readonly InboxOutboxOptions _settings;
@@ -42,9 +43,11 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         IOutboxFaultInjector? faults,
         IDeliveredMarks? marks,
         VolatileTransport? transport,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        bool batched = false)
         : base(context, options, provider)
     {
+        _batched = batched;
         _marks = marks;
         _transport = transport;
         _timeProvider = timeProvider;
@@ -97,9 +100,37 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
             DeliveredHere = true;
         }
 
+        // In a batch the leader saves every member's work at once, then claims the rows (their sequence numbers
+        // come from that save).
+        if (_batched)
+        {
+            ConsumedHere = true;
+            return;
+        }
+
         await _db.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         ConsumedHere = true;
-        _marks?.Claim(_immediate.Select(r => r.SequenceNumber));
+        ClaimImmediate();
+    }
+
+    /// <summary>Tells the mark writer that this scope sends its rows itself (the delivery service leaves them alone).</summary>
+    internal void ClaimImmediate() => _marks?.Claim((_immediate ?? []).Select(r => r.SequenceNumber));
+
+    /// <summary>A batch that did not commit: its claims go, and so does this context.</summary>
+    internal void ReleaseClaims()
+    {
+        if (ConsumedHere && _immediate is not null)
+            _marks?.Release(_immediate.Select(r => r.SequenceNumber));
+    }
+
+    /// <summary>
+    /// After a batch committed on the leader's DbContext: the rest of this message's work (sends, delivered mark)
+    /// goes on in its own scope, on <paramref name="own"/>, while the leader's DbContext serves the next batch.
+    /// </summary>
+    internal void Rebind(DbContext own)
+    {
+        _db = own;
+        own.AttachRange(_inbox);
     }
 
     /// <summary>Rows this scope claimed for sending and has not handed to the mark writer: the sender gave up on them.</summary>

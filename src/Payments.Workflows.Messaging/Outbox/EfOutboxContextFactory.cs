@@ -1,5 +1,6 @@
 using System.Data;
 using MassTransit.Middleware;
+using Payments.Workflows.Messaging.Batching;
 using Payments.Workflows.Messaging.Configuration;
 using Payments.Workflows.Messaging.Delivery;
 using Payments.Workflows.Messaging.Persistence;
@@ -12,20 +13,19 @@ namespace Payments.Workflows.Messaging.Outbox;
 /// <see cref="DeliveredMarkWriter{TDbContext}"/>. Why and how: README.md, "Consuming a message".
 /// </summary>
 /// <remarks>Resolved from the message's scope, so every retry attempt gets a fresh DbContext.</remarks>
-public sealed class EfOutboxContextFactory<TDbContext>(
+public sealed partial class EfOutboxContextFactory<TDbContext>(
     TDbContext dbContext,
     IServiceProvider provider,
     IOptions<InboxOutboxOptions> options,
     TimeProvider timeProvider) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
+    private readonly IOutboxFaultInjector? _faults = provider.GetService<IOutboxFaultInjector>();
+
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var batch = InboxBatch.Messages(context);
-        var messageIds = batch is null
-            ? [MessageIdOf(context, typeof(T))]
-            : batch.Select(m => MessageIdOf(m, typeof(T))).Distinct().Order().ToArray();
 
         if (dbContext.Database.CreateExecutionStrategy().RetriesOnFailure)
         {
@@ -37,8 +37,30 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         // Savepoints around each SaveChanges only add round trips: on failure the whole transaction rolls back.
         dbContext.Database.AutoSavepointsEnabled = false;
 
-        var faults = provider.GetService<IOutboxFaultInjector>();
-        EfOutboxConsumeContext<T> outboxContext;
+        // A partitioned saga message joins a batch; a retry runs on its own, so a failing message fails alone.
+        if (batch is null && context.TryGetPayload(out BatchSlot? slot) && context.TryGetPayload(out IServiceScope? scope) &&
+            context.GetRetryAttempt() == 0)
+        {
+            var batched = await InBatch(context, consumeOptions, next, slot, scope).ConfigureAwait(false);
+            if (batched is not null)
+            {
+                await AfterCommit(batched, false, next).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var outboxContext = await Alone(context, consumeOptions, next, batch).ConfigureAwait(false);
+        await AfterCommit(outboxContext, batch is not null, next).ConfigureAwait(false);
+    }
+
+    /// <summary>The message's own transaction: the effect, its outgoing rows and its inbox mark, committed together.</summary>
+    private async Task<EfOutboxConsumeContext<T>> Alone<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions,
+        IPipe<OutboxConsumeContext<T>> next, IReadOnlyList<ConsumeContext>? batch)
+        where T : class
+    {
+        var messageIds = batch is null
+            ? [MessageIdOf(context, typeof(T))]
+            : batch.Select(m => MessageIdOf(m, typeof(T))).Distinct().Order().ToArray();
 
         // ReadCommitted suffices: the upsert's row lock, not the isolation level, keeps two copies apart, and the
         // waiting copy then reads the winner's committed marks.
@@ -58,13 +80,13 @@ public sealed class EfOutboxContextFactory<TDbContext>(
                     consumeContext = InboxBatch.Keep(context, batch.Where(m => keep.Remove(MessageIdOf(m, typeof(T)))).ToList());
                 }
 
-                outboxContext = new EfOutboxConsumeContext<T>(consumeContext, consumeOptions, provider, dbContext, rows, fresh, options.Value, faults,
-                    provider.GetService<DeliveredMarkWriter<TDbContext>>(), provider.GetService<VolatileTransport>(), timeProvider);
+                var outboxContext = NewOutboxContext(consumeContext, consumeOptions, dbContext, rows, fresh, batched: false);
 
                 await next.Send(outboxContext).ConfigureAwait(false);
 
                 await dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                return outboxContext;
             }
             catch
             {
@@ -73,13 +95,18 @@ public sealed class EfOutboxContextFactory<TDbContext>(
                 throw;
             }
         }
+    }
 
+    /// <summary>After the commit: the sends, the delivered mark and the acknowledgement, in the message's own scope.</summary>
+    private async Task AfterCommit<T>(EfOutboxConsumeContext<T> outboxContext, bool allAtOnce, IPipe<OutboxConsumeContext<T>> next)
+        where T : class
+    {
         try
         {
             if (outboxContext.ConsumedHere)
             {
-                faults?.At(OutboxFaultPoint.AfterEffectCommitted, outboxContext.OwnerMessageId);
-                if (batch is not null && !outboxContext.IsOutboxDelivered)
+                _faults?.At(OutboxFaultPoint.AfterEffectCommitted, outboxContext.OwnerMessageId);
+                if (allAtOnce && !outboxContext.IsOutboxDelivered)
                     await outboxContext.DeliverAllAtOnce().ConfigureAwait(false);
             }
 
@@ -94,8 +121,14 @@ public sealed class EfOutboxContextFactory<TDbContext>(
         }
 
         if (outboxContext.DeliveredHere)
-            faults?.At(OutboxFaultPoint.AfterDeliveredMarked, outboxContext.OwnerMessageId);
+            _faults?.At(OutboxFaultPoint.AfterDeliveredMarked, outboxContext.OwnerMessageId);
     }
+
+    private EfOutboxConsumeContext<T> NewOutboxContext<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, DbContext db,
+        IReadOnlyList<InboxState> rows, IReadOnlySet<Guid> fresh, bool batched, IServiceProvider? scopeProvider = null)
+        where T : class =>
+        new(context, consumeOptions, scopeProvider ?? provider, db, rows, fresh, options.Value, _faults,
+            provider.GetService<DeliveredMarkWriter<TDbContext>>(), provider.GetService<VolatileTransport>(), timeProvider, batched);
 
     /// <summary>
     /// Takes (or creates) the inbox rows of <paramref name="messageIds"/> under their write locks, in id order; also

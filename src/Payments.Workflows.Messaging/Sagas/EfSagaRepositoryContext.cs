@@ -1,5 +1,6 @@
 using MassTransit.Context;
 using MassTransit.Saga;
+using Payments.Workflows.Messaging.Batching;
 
 namespace Payments.Workflows.Messaging.Sagas;
 
@@ -12,6 +13,7 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
     private readonly DbContext _dbContext;
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
+    private readonly SagaBatchScope? _batch;
 
     public EfSagaRepositoryContext(DbContext dbContext, ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<DbContext, TSaga> factory)
         : base(consumeContext, dbContext)
@@ -19,6 +21,9 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
         _dbContext = dbContext;
         _consumeContext = consumeContext;
         _factory = factory;
+
+        // In a batch: one locking read for all its sagas, and one save for all its writes (the batch's leader saves).
+        consumeContext.TryGetPayload(out _batch);
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
@@ -43,7 +48,9 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await LoadLocked(_dbContext, correlationId, CancellationToken).ConfigureAwait(false);
+        var instance = _batch is null
+            ? await LoadLocked(_dbContext, correlationId, CancellationToken).ConfigureAwait(false)
+            : await LoadInBatch(_batch, correlationId).ConfigureAwait(false);
         return instance is null
             ? null!
             : await _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Load).ConfigureAwait(false);
@@ -52,15 +59,18 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
     public async Task Save(SagaConsumeContext<TSaga> context)
     {
         _dbContext.Set<TSaga>().Add(context.Saga);
-        await _dbContext.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        if (_batch is null)
+            await _dbContext.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
     }
 
-    public Task Update(SagaConsumeContext<TSaga> context) => _dbContext.SaveChangesAsync(CancellationToken);
+    public Task Update(SagaConsumeContext<TSaga> context) =>
+        _batch is null ? _dbContext.SaveChangesAsync(CancellationToken) : Task.CompletedTask;
 
     public async Task Delete(SagaConsumeContext<TSaga> context)
     {
         _dbContext.Set<TSaga>().Remove(context.Saga);
-        await _dbContext.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
+        if (_batch is null)
+            await _dbContext.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
     }
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
@@ -76,6 +86,29 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
     public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> context, TSaga instance, SagaConsumeContextMode mode)
         where T : class =>
         _factory.CreateSagaConsumeContext(_dbContext, context, instance, mode);
+
+    private async Task<TSaga?> LoadInBatch(SagaBatchScope batch, Guid correlationId)
+    {
+        if (!batch.Attempted)
+        {
+            var sql = SagaLockStatements<TSaga>.ForMany(_dbContext);
+            if (sql is null)
+            {
+                batch.Unsupported();
+            }
+            else
+            {
+                var keys = batch.Keys.ToArray();
+                var instances = await _dbContext.Set<TSaga>().FromSqlRaw(sql, keys).AsTracking()
+                    .ToListAsync(CancellationToken).ConfigureAwait(false);
+                batch.Loaded(instances.Select(x => (x.CorrelationId, (object)x)));
+            }
+        }
+
+        return batch.Covers(correlationId)
+            ? batch.Find(correlationId) as TSaga
+            : await LoadLocked(_dbContext, correlationId, CancellationToken).ConfigureAwait(false);
+    }
 
     internal static async Task<TSaga?> LoadLocked(DbContext dbContext, Guid correlationId, CancellationToken cancellationToken)
     {

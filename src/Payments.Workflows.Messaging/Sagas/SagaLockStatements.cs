@@ -12,6 +12,13 @@ internal static class SagaLockStatements<TSaga>
     where TSaga : class, ISaga
 {
     private static readonly ConcurrentDictionary<Type, string> Statements = new();
+    private static readonly ConcurrentDictionary<Type, string?> ManyStatements = new();
+
+    /// <summary>The statement that loads and locks every instance whose key is in the array {0}; null where there is none.</summary>
+    public static string? ForMany(DbContext dbContext) =>
+        ManyStatements.GetOrAdd(dbContext.GetType(), static (_, context) =>
+            SqlDialects.For(context).SelectManyForUpdate(SqlDialects.TableOf<TSaga>(context), SqlDialects.ColumnOf<TSaga>(context, nameof(ISaga.CorrelationId))),
+            dbContext);
 
     public static string For(DbContext dbContext) =>
         Statements.GetOrAdd(dbContext.GetType(), static (_, context) =>

@@ -21,6 +21,11 @@ public sealed class PostgresSchedulerAndSagaTests : SchedulerAndSagaScenarios
     protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
 }
 
+public sealed class PostgresSagaBatchTests : SagaBatchScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+}
+
 public sealed class PostgresCleanupTests : CleanupScenarios
 {
     protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
@@ -43,6 +48,13 @@ public sealed class RabbitMqDeliveryTests : DeliveryScenarios
 }
 
 public sealed class RabbitMqSchedulerAndSagaTests : SchedulerAndSagaScenarios
+{
+    protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
+
+    protected override Task<ITestTransport?> NewTransport() => RabbitMqTestTransport.Create();
+}
+
+public sealed class RabbitMqSagaBatchTests : SagaBatchScenarios
 {
     protected override ITestDatabase NewDatabase() => new PostgresTestDatabase();
 

@@ -29,3 +29,8 @@ public sealed class SqliteInMemoryTransportTests : InMemoryTransportScenarios
 {
     protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
 }
+
+public sealed class SqliteSagaBatchTests : SagaBatchScenarios
+{
+    protected override ITestDatabase NewDatabase() => new SqliteTestDatabase();
+}

@@ -107,3 +107,23 @@ public sealed class DoGatedWorkConsumer(TestDbContext db, WorkGate gate) : ICons
         db.Effects.Add(new WorkEffect { Key = context.Message.Key });
     }
 }
+
+/// <summary>Records each <see cref="TimerStarted"/> event that arrives, by timer and MessageId.</summary>
+public sealed class TimerStartedRecorder(StartLog log) : IConsumer<TimerStarted>
+{
+    public Task Consume(ConsumeContext<TimerStarted> context)
+    {
+        log.Record(context.Message.TimerId, context.MessageId);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class StartLog
+{
+    private readonly ConcurrentQueue<(Guid TimerId, Guid? MessageId)> _started = new();
+
+    public void Record(Guid timerId, Guid? messageId) => _started.Enqueue((timerId, messageId));
+
+    /// <summary>Distinct start events of the timer (a start applied twice would publish two, under two MessageIds).</summary>
+    public int Count(Guid timerId) => _started.Where(x => x.TimerId == timerId).Select(x => x.MessageId).Distinct().Count();
+}

@@ -15,6 +15,7 @@ public sealed class TimerStateMachine : MassTransitStateMachine<TimerState>
             When(Started)
                 .Schedule(Expiry, context => new TimerElapsed { TimerId = context.Message.TimerId }, context => context.Message.Delay)
                 .Publish(context => new TimerStarted { TimerId = context.Message.TimerId })
+                .ThenAsync(context => context.GetPayload<IServiceProvider>().GetService<SagaGate>()?.Pass(context.Message.TimerId) ?? Task.CompletedTask)
                 .Then(context =>
                 {
                     if (context.Message.Fail)
