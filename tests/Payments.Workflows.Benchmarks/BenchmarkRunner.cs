@@ -185,7 +185,7 @@ public static class BenchmarkRunner
         ["paymentDuplicateShare"] = PaymentPlan.DuplicateShare,
         ["paymentMix"] = "10% declined, 20% authorised only, 63% captured in full, 7% captured then refunded in part",
         ["acquirer"] = "simulated, latency 0, no faults",
-        ["serviceSettings"] = "AddPaymentsWorkflows defaults (endpoint concurrency, retry, inbox/outbox options)",
+        ["serviceSettings"] = ServiceSettingOverrides.Describe(),
         ["databaseCeilingWorkers"] = DatabaseCeilingWorkers,
         ["ledgerPairs"] = $"{options.LedgerPairs} pairs of batched runs, the order alternating; the share is their median",
         ["ledgerBatch"] = $"up to {options.LedgerBatch} postings, {LedgerPostingWorkload.BatchTimeLimit.TotalMilliseconds} ms time limit, {LedgerPostingWorkload.BatchConcurrency} batches at once",

@@ -28,6 +28,16 @@ internal sealed class RabbitMqOptions
     public int ConcurrentMessageLimit { get; set; } = 16;
 
     /// <summary>
+    /// Messages the payment saga's endpoint works on at once. Higher than the other endpoints': its messages run in
+    /// batches, many payments per transaction, and a batch can only hold what the endpoint has taken in (see
+    /// Messaging's README, "Batched saga execution"). A payment's own messages still run one at a time, in order.
+    /// </summary>
+    public int SagaConcurrentMessageLimit { get; set; } = 64;
+
+    /// <summary>Unacknowledged messages the broker sends ahead to the payment saga's endpoint.</summary>
+    public int SagaPrefetchCount { get; set; } = 128;
+
+    /// <summary>
     /// A PEM file with the private certificate authority that signs the broker's certificate (amqps:// only): the
     /// certificate must then chain to it. Unset: the system's trusted roots.
     /// </summary>

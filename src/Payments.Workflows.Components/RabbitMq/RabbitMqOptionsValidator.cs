@@ -18,6 +18,14 @@ internal sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOption
                 + $"Payments__RabbitMq__ConcurrentMessageLimit ({options.ConcurrentMessageLimit}), or consumers sit idle.");
         }
 
+        if (options.SagaConcurrentMessageLimit < 1)
+            failures.Add($"Payments__RabbitMq__SagaConcurrentMessageLimit must be at least 1; got {options.SagaConcurrentMessageLimit}.");
+        else if (options.SagaPrefetchCount < options.SagaConcurrentMessageLimit)
+        {
+            failures.Add($"Payments__RabbitMq__SagaPrefetchCount ({options.SagaPrefetchCount}) must be at least "
+                + $"Payments__RabbitMq__SagaConcurrentMessageLimit ({options.SagaConcurrentMessageLimit}), or the saga's batches stay small.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.CaCertificatePath) && !File.Exists(options.CaCertificatePath))
             failures.Add($"Payments__RabbitMq__CaCertificatePath names no file: '{options.CaCertificatePath}'.");
 

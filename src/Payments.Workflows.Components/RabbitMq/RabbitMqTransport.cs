@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Payments.Workflows.Components.Authorisation;
 using Payments.Workflows.Components.RawCommands;
 using Payments.Workflows.Contracts;
 
@@ -60,10 +61,16 @@ internal static class RabbitMqTransport
 
     /// <summary>
     /// A service queue: quorum with a delivery limit (unless turned off), dead-lettering to its <c>_error</c> queue,
-    /// which is declared with it.
+    /// which is declared with it; the saga's endpoint takes in more at once than the others, for its batches.
     /// </summary>
     public static void ConfigurePaymentQueue(this IRabbitMqReceiveEndpointConfigurator endpoint, string queueName, RabbitMqOptions options)
     {
+        if (queueName == PaymentStateDefinition.Name)
+        {
+            endpoint.PrefetchCount = options.SagaPrefetchCount;
+            endpoint.ConcurrentMessageLimit = options.SagaConcurrentMessageLimit;
+        }
+
         var errorQueue = ErrorQueueFor(queueName);
         if (options.QuorumQueues)
         {

@@ -168,6 +168,7 @@ public sealed class PaymentLifecycleWorkload(BenchmarkOptions options, Benchmark
         builder.Configuration.AddInMemoryCollection(virtualHost is null
             ? settings.With(new Dictionary<string, string?> { ["Payments:Transport"] = "InMemory" })
             : settings.OnRabbitMq(virtualHost, quorumQueues: options.Queues == BenchmarkQueues.Quorum));
+        builder.Configuration.AddEnvironmentVariables(ServiceSettingOverrides.Prefix);
         builder.Services.AddPaymentsWorkflows(builder.Configuration);
         if (options.Database == BenchmarkDatabase.PostgreSql)
             builder.Services.ConfigureDbContext<PostgreSqlPaymentsDbContext>(o => o.AddInterceptors(counter));

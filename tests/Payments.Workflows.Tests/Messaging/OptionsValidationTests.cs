@@ -32,6 +32,27 @@ public sealed class OptionsValidationTests
         Assert.Contains("DeliveryBatchSize", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, 2, "SagaBatchLimit")]
+    [InlineData(64, 0, "SagaBatchLanes")]
+    public void A_saga_batch_setting_below_one_fails_naming_it(int limit, int lanes, string setting)
+    {
+        var result = new InboxOutboxOptionsValidator().Validate(null, new InboxOutboxOptions { SagaBatchLimit = limit, SagaBatchLanes = lanes });
+
+        Assert.True(result.Failed);
+        Assert.Contains(setting, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Saga_batching_is_on_by_default_and_a_limit_of_one_turns_it_off()
+    {
+        var batcher = new InboxOutboxOptions().CreateSagaBatcher();
+        Assert.NotNull(batcher);
+        Assert.Equal(64, batcher.BatchLimit);
+        Assert.Equal(2, batcher.Lanes);
+        Assert.Null(new InboxOutboxOptions { SagaBatchLimit = 1 }.CreateSagaBatcher());
+    }
+
     [Fact]
     public void The_defaults_are_valid()
     {

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Payments.Workflows.Messaging.Batching;
 using Payments.Workflows.Messaging.Ordering;
+using Payments.Workflows.Messaging.Outbox;
 using Payments.Workflows.Testing.Messaging.Scenarios.Support;
 
 namespace Payments.Workflows.Testing.Messaging.Scenarios;
@@ -149,6 +151,84 @@ public abstract class SagaBatchScenarios : MessagingScenarios
         Assert.Equal(1 + others.Count, batcher.LargestBatch);
     }
 
+    [Theory]
+    [InlineData(OutboxFaultPoint.AfterEffectCommitted)]
+    [InlineData(OutboxFaultPoint.AfterOutgoingSent)]
+    [InlineData(OutboxFaultPoint.AfterDeliveredMarked)]
+    public async Task After_a_crash_at_each_point_past_a_batch_commit_and_redelivery_each_saga_started_once(OutboxFaultPoint point)
+    {
+        await using var database = await CreatedDatabase();
+        var starts = new StartLog();
+        var timers = new List<Guid>();
+        var (batcher, gate) = NewBatcherAndGate();
+        var crashes = new BatchCrash(point);
+        await using (var first = await StartBatchingHost(database, batcher, gate, crashes, starts))
+        {
+            timers.AddRange(InOwnPartitions(6, gate.HeldTimerId));
+            await HoldLane(first, gate);
+            foreach (var id in timers)
+                await Start(first, id);
+            crashes.Arm(_startMessageIds.Skip(1));
+            await Eventually.True(() => batcher.Waiting == timers.Count, "every start queued for the next batch");
+            gate.Open();
+
+            await Eventually.True(() => crashes.Fired == timers.Count, $"the process crashed at {point} for every message of the batch");
+            Assert.Equal(timers.Count, batcher.LargestBatch);
+
+            // What reached the broker stays there through our crash (the in-memory broker dies with this host,
+            // RabbitMQ would not): let it be consumed before the host goes away.
+            if (point != OutboxFaultPoint.AfterEffectCommitted)
+            {
+                foreach (var id in timers)
+                    await Eventually.True(() => starts.Count(id) == 1, $"timer {id}'s start event reached its consumer");
+            }
+        }
+
+        // The broker redelivers the unacknowledged messages to the restarted service (batched again).
+        var (secondBatcher, secondGate) = NewBatcherAndGate();
+        await using var second = await StartBatchingHost(database, secondBatcher, secondGate, starts: starts);
+        var startIds = _startMessageIds.Skip(1).ToList();
+        for (var i = 0; i < timers.Count; i++)
+            await second.Publish(new StartTimer { TimerId = timers[i], Delay = TimeSpan.FromMinutes(10) }, startIds[i]);
+
+        foreach (var id in timers)
+            await Eventually.True(() => starts.Count(id) == 1, $"timer {id}'s start event went out");
+        await Eventually.True(async () => await second.Query(db => db.OutboxMessages.CountAsync(x => x.TokenId == null)) == 0,
+            "every start event's row was sent and deleted");
+        foreach (var id in timers)
+        {
+            Assert.True(await StateIs(second, id, "Running")(), $"timer {id} runs");
+            Assert.Equal(1, starts.Count(id));
+        }
+
+        Assert.Equal(timers.Count + 1, await InboxMarksOfStarts(second));
+        Assert.Equal(timers.Count + 1, await second.Query(db => db.OutboxMessages.CountAsync(x => x.TokenId != null)));
+    }
+
+    /// <summary>Throws once at <paramref name="point"/> for each armed message: the process "dies" there.</summary>
+    private sealed class BatchCrash(OutboxFaultPoint point) : IOutboxFaultInjector
+    {
+        private readonly ConcurrentDictionary<Guid, bool> _armed = new();
+        private int _fired;
+
+        public int Fired => Volatile.Read(ref _fired);
+
+        public void Arm(IEnumerable<Guid> messageIds)
+        {
+            foreach (var id in messageIds)
+                _armed[id] = true;
+        }
+
+        public void At(OutboxFaultPoint at, Guid messageId)
+        {
+            if (at == point && _armed.TryRemove(messageId, out _))
+            {
+                Interlocked.Increment(ref _fired);
+                throw new SimulatedCrashException(point);
+            }
+        }
+    }
+
     private static (SagaBatcher Batcher, SagaGate Gate) NewBatcherAndGate() =>
         (new SagaBatcher(batchLimit: 64, lanes: 1), new SagaGate { HeldTimerId = Guid.NewGuid() });
 
@@ -159,11 +239,12 @@ public abstract class SagaBatchScenarios : MessagingScenarios
         await gate.Entered.WaitAsync(Eventually.DefaultTimeout, TestContext.Current.CancellationToken);
     }
 
-    private Task<MessagingHost> StartBatchingHost(ITestDatabase database, SagaBatcher batcher, SagaGate gate) =>
-        StartHost(database, configure: x =>
+    private Task<MessagingHost> StartBatchingHost(ITestDatabase database, SagaBatcher batcher, SagaGate gate, IOutboxFaultInjector? faults = null,
+        StartLog? starts = null) =>
+        StartHost(database, faults: faults, options: o => o.ConsumerHandOffDelay = TimeSpan.FromMinutes(5), configure: x =>
         {
             x.AddSingleton(gate);
-            x.AddSingleton<StartLog>();
+            x.AddSingleton(starts ?? new StartLog());
             x.AddConsumer<TimerStartedRecorder>();
             x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
