@@ -23,8 +23,17 @@ internal sealed class AuthoriseWithAcquirerConsumer(
     ResiliencePipelineProvider<string> pipelines,
     PaymentsDbContext dbContext,
     IServiceScopeFactory scopeFactory,
+    TimeProvider clock,
     ILogger<AuthoriseWithAcquirerConsumer> logger) : IConsumer<RequestAcquirerAuthorisation>
 {
+    /// <summary>
+    /// How far ahead an unsent answer can be due: answers are never scheduled, and a failed send is due again within
+    /// minutes. Reading only rows due before this keeps the lookup on the due-time index, away from the hold expiries
+    /// (one per authorised payment, due days ahead) that make up most of the table. An answer missed past it only
+    /// means the acquirer is asked again, gives the same answer, and the saga's inbox drops the second copy.
+    /// </summary>
+    private static readonly TimeSpan AnswerDueWithin = TimeSpan.FromHours(1);
+
     public async Task Consume(ConsumeContext<RequestAcquirerAuthorisation> context)
     {
         var request = context.Message;
@@ -43,7 +52,8 @@ internal sealed class AuthoriseWithAcquirerConsumer(
         // Answered already, by a copy of this request whose acknowledgement was lost (an instance stopped just after
         // committing the answer): the answer waits in the outbox, or the saga has consumed it.
         var answerId = AnswerId(request.PaymentId);
-        if (await dbContext.Set<OutboxMessage>().AnyAsync(m => m.MessageId == answerId, context.CancellationToken).ConfigureAwait(false)
+        var dueBefore = clock.GetUtcNow().UtcDateTime + AnswerDueWithin;
+        if (await dbContext.Set<OutboxMessage>().AnyAsync(m => m.DueAt <= dueBefore && m.MessageId == answerId, context.CancellationToken).ConfigureAwait(false)
             || await dbContext.Set<InboxState>().AnyAsync(m => m.MessageId == answerId, context.CancellationToken).ConfigureAwait(false))
         {
             logger.LogInformation("Payment {PaymentId} has its acquirer answer already: not asked again", request.PaymentId);
