@@ -116,13 +116,6 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     /// <summary>Tells the mark writer that this scope sends its rows itself (the delivery service leaves them alone).</summary>
     internal void ClaimImmediate() => _marks?.Claim((_immediate ?? []).Select(r => r.SequenceNumber));
 
-    /// <summary>A batch that did not commit: its claims go, and so does this context.</summary>
-    internal void ReleaseClaims()
-    {
-        if (ConsumedHere && _immediate is not null)
-            _marks?.Release(_immediate.Select(r => r.SequenceNumber));
-    }
-
     /// <summary>
     /// After a batch committed on the leader's DbContext: the rest of this message's work (sends, delivered mark)
     /// goes on in its own scope, on <paramref name="own"/>, while the leader's DbContext serves the next batch.
@@ -133,7 +126,10 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         own.AttachRange(_inbox);
     }
 
-    /// <summary>Rows this scope claimed for sending and has not handed to the mark writer: the sender gave up on them.</summary>
+    /// <summary>
+    /// Rows this scope claimed for sending and has not handed to the mark writer: the sender gave up on them, or
+    /// their batch did not commit.
+    /// </summary>
     public void ReleaseUnsent()
     {
         if (ConsumedHere && !_deliveredMarkQueued && _immediate is not null)

@@ -200,7 +200,7 @@ public sealed partial class EfOutboxContextFactory<TDbContext>
 
         public void Discard()
         {
-            OutboxContext?.ReleaseClaims();
+            OutboxContext?.ReleaseUnsent();
             OutboxContext = null;
         }
     }
