@@ -25,7 +25,7 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
     private HttpClient _ops = null!;
     private AmqpClient _amqp = null!;
     private RabbitMqManagementClient _management = null!;
-    private Driver _driver = null!;
+    private ServiceDriver _driver = null!;
     private string? _monitor;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -37,31 +37,9 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
         var database = await postgres.CreateDatabaseAsync("errorqueues", Cancellation);
         _management = await rabbitMq.GetManagementClientAsync(Cancellation);
 
-        // A monitoring user with no permissions on the vhost, as payments-ops is.
-        _monitor = $"{virtualHost}-monitor";
-        var password = Guid.NewGuid().ToString("N");
-        await _management.CreateUserAsync(_monitor, password, "monitoring", Cancellation);
-        await _management.SetPermissionsAsync(virtualHost, _monitor, "^$", "^$", "^$", Cancellation);
-        var managementUri = new UriBuilder(_management.BaseAddress)
-        {
-            UserName = Uri.EscapeDataString(_monitor),
-            Password = password,
-            Path = _management.BaseAddress.AbsolutePath[..^"api/".Length],
-        }.Uri;
-
-        var settings = TestSettings.For("PostgreSql", database).OnRabbitMq(virtualHostUri, quorumQueues: false).WarningsOnly()
-            .With(new Dictionary<string, string?>
-            {
-                ["Payments:ApplyMigrations"] = "true",
-                ["ConnectionStrings:RabbitMqManagement"] = managementUri.ToString(),
-            });
-        _service = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-            builder.ConfigureServices(s => s.AddSingleton<IConfigureReceiveEndpoint>(_fault));
-        });
-        _driver = new Driver(_service);
+        (_monitor, var managementUri) = await OpsTestService.CreateMonitoringUser(_management, virtualHost, Cancellation);
+        _service = OpsTestService.Create(database, virtualHostUri, managementUri, _fault);
+        _driver = new ServiceDriver(_service);
         _ops = _service.CreateClient();
         _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await new TestApiKeys(_service.Services).Ops());
         _amqp = await AmqpClient.Connect(virtualHostUri);
@@ -279,17 +257,8 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
         await _amqp.Channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(json), Cancellation);
     }
 
-    /// <summary>GET /ops/error-queues until <paramref name="queue"/> shows <paramref name="depth"/> messages read; the whole answer.</summary>
-    private async Task<List<JsonElement>> WaitForDepth(string queue, int depth) =>
-        await Eventually.Matches(async ct =>
-            {
-                using var response = await _ops.GetAsync("/ops/error-queues", ct);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).EnumerateArray().ToList();
-            },
-            queues => queues.Any(q => q.GetProperty("queue").GetString() == queue && q.GetProperty("depth").GetInt64() == depth
-                && q.GetProperty("browsed").GetInt32() == depth),
-            $"{queue} to hold {depth} message(s)", Timeout, cancellationToken: Cancellation);
+    private Task<List<JsonElement>> WaitForDepth(string queue, int depth) =>
+        OpsTestService.WaitForDepth(_ops, queue, depth, Timeout, Cancellation);
 
     /// <summary>Takes every message of the queue; their MessageIds in queue order.</summary>
     private async Task<List<string>> Drain(string queue) =>
@@ -302,42 +271,5 @@ public sealed class ErrorQueueOpsTests(RabbitMqServer rabbitMq, PostgresServer p
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
         return Assert.Single(problem.GetProperty("errors").EnumerateObject()).Name;
-    }
-
-    /// <summary>Fails every message on one endpoint while <see cref="On"/>, as a rule missing from a deployment would.</summary>
-    private sealed class FaultSwitch(string endpoint) : IConfigureReceiveEndpoint
-    {
-        private volatile bool _on;
-
-        public bool On
-        {
-            get => _on;
-            set => _on = value;
-        }
-
-        public void Configure(string name, IReceiveEndpointConfigurator configurator)
-        {
-            if (name == endpoint)
-            {
-                configurator.UseExecute<ConsumeContext>(_ =>
-                {
-                    if (_on)
-                        throw new RuleNotDeployedException();
-                });
-            }
-        }
-    }
-
-    private sealed class RuleNotDeployedException() : Exception(Text)
-    {
-        public const string Text = "The rule this command needs is not deployed yet.";
-    }
-
-    /// <summary>The service's database, read as the other integration tests read it.</summary>
-    private sealed class Driver(WebApplicationFactory<Program> service) : PaymentsDriver
-    {
-        public override IServiceProvider Services => service.Services;
-
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -31,7 +30,7 @@ public sealed class OpsPageBrowserTests(RabbitMqServer rabbitMq, PostgresServer 
     private Uri _baseAddress = null!;
     private AmqpClient _amqp = null!;
     private RabbitMqManagementClient _management = null!;
-    private Driver _driver = null!;
+    private ServiceDriver _driver = null!;
     private string? _monitor;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -50,36 +49,14 @@ public sealed class OpsPageBrowserTests(RabbitMqServer rabbitMq, PostgresServer 
         var database = await postgres.CreateDatabaseAsync("opspage", Cancellation);
         _management = await rabbitMq.GetManagementClientAsync(Cancellation);
 
-        // The management API read as a monitoring user with no permissions on the vhost, as payments-ops is.
-        _monitor = $"{virtualHost}-monitor";
-        var password = Guid.NewGuid().ToString("N");
-        await _management.CreateUserAsync(_monitor, password, "monitoring", Cancellation);
-        await _management.SetPermissionsAsync(virtualHost, _monitor, "^$", "^$", "^$", Cancellation);
-        var managementUri = new UriBuilder(_management.BaseAddress)
-        {
-            UserName = Uri.EscapeDataString(_monitor),
-            Password = password,
-            Path = _management.BaseAddress.AbsolutePath[..^"api/".Length],
-        }.Uri;
-
-        var settings = TestSettings.For("PostgreSql", database).OnRabbitMq(virtualHostUri, quorumQueues: false).WarningsOnly()
-            .With(new Dictionary<string, string?>
-            {
-                ["Payments:ApplyMigrations"] = "true",
-                ["ConnectionStrings:RabbitMqManagement"] = managementUri.ToString(),
-            });
-        _service = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            foreach (var (key, value) in settings)
-                builder.UseSetting(key, value);
-            builder.ConfigureServices(s => s.AddSingleton<IConfigureReceiveEndpoint>(_fault));
-        });
+        (_monitor, var managementUri) = await OpsTestService.CreateMonitoringUser(_management, virtualHost, Cancellation);
+        _service = OpsTestService.Create(database, virtualHostUri, managementUri, _fault);
         // A real port: the browser cannot reach the in-memory TestServer.
         _service.UseKestrel(0);
         _service.StartServer();
         _baseAddress = new Uri(_service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
-        _driver = new Driver(_service);
+        _driver = new ServiceDriver(_service);
         _opsKey = await new TestApiKeys(_service.Services).Ops();
         _ops = new HttpClient { BaseAddress = _baseAddress };
         _ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _opsKey);
@@ -264,52 +241,6 @@ public sealed class OpsPageBrowserTests(RabbitMqServer rabbitMq, PostgresServer 
         return sequenceNumber;
     }
 
-    /// <summary>GET /ops/error-queues until <paramref name="queue"/> holds <paramref name="depth"/> messages.</summary>
-    private async Task WaitForDepth(string queue, int depth) =>
-        await Eventually.Matches(async ct =>
-            {
-                using var response = await _ops.GetAsync("/ops/error-queues", ct);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).EnumerateArray().ToList();
-            },
-            queues => queues.Any(q => q.GetProperty("queue").GetString() == queue && q.GetProperty("depth").GetInt64() == depth
-                && q.GetProperty("browsed").GetInt32() == depth),
-            $"{queue} to hold {depth} message(s)", Timeout, cancellationToken: Cancellation);
-
-    /// <summary>Fails every message on one endpoint while <see cref="On"/>, as a rule missing from a deployment would.</summary>
-    private sealed class FaultSwitch(string endpoint) : IConfigureReceiveEndpoint
-    {
-        private volatile bool _on;
-
-        public bool On
-        {
-            get => _on;
-            set => _on = value;
-        }
-
-        public void Configure(string name, IReceiveEndpointConfigurator configurator)
-        {
-            if (name == endpoint)
-            {
-                configurator.UseExecute<ConsumeContext>(_ =>
-                {
-                    if (_on)
-                        throw new RuleNotDeployedException();
-                });
-            }
-        }
-    }
-
-    private sealed class RuleNotDeployedException() : Exception(Text)
-    {
-        public const string Text = "The rule this command needs is not deployed yet.";
-    }
-
-    /// <summary>The service's database, read as the other integration tests read it.</summary>
-    private sealed class Driver(WebApplicationFactory<Program> service) : PaymentsDriver
-    {
-        public override IServiceProvider Services => service.Services;
-
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
+    private Task<List<JsonElement>> WaitForDepth(string queue, int depth) =>
+        OpsTestService.WaitForDepth(_ops, queue, depth, Timeout, Cancellation);
 }
